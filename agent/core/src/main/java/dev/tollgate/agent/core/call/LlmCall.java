@@ -1,0 +1,117 @@
+package dev.tollgate.agent.core.call;
+
+/**
+ * Everything recorded about one LLM or Dify call, filled in as the call proceeds: by the
+ * instrumentation (timing, status, headers), by the request inspector (request model, stream flag)
+ * and by the response parser (usage, response model, first chunk, errors in streams).
+ *
+ * <p>A token count the provider did not report stays {@link #UNKNOWN}, never 0: "missing" and
+ * "zero" mean different things to cost estimation. Instances are confined to the call's threads
+ * (the JDK client may hand the body to another thread, with a happens-before edge), so there is no
+ * locking here.
+ */
+public final class LlmCall {
+  public static final long UNKNOWN = -1;
+
+  public final Route route;
+  public final String serverAddress;
+  public final int serverPort;
+  /** Which HTTP client made the call, e.g. {@code jdk-httpclient}. */
+  public final String client;
+
+  public final long startNanos;
+  public long firstChunkNanos;
+  public long endNanos;
+
+  public String requestModel;
+  public String responseModel;
+  public String responseId;
+  public String finishReason;
+  public boolean stream;
+  public long requestMaxTokens = UNKNOWN;
+  public int httpStatus;
+  /** {@code error.type}; null while the call is a success. */
+  public String errorType;
+  /** Provider error code or type (e.g. {@code insufficient_quota}, {@code overloaded_error}). */
+  public String errorCode;
+
+  public long inputTokens = UNKNOWN;
+  public long outputTokens = UNKNOWN;
+  public long cacheReadTokens = UNKNOWN;
+  public long cacheWriteTokens = UNKNOWN;
+  public long reasoningTokens = UNKNOWN;
+
+  /** Dify's own reported price for the call, as the decimal string it sent, and its currency. */
+  public String difyTotalPrice;
+  public String difyCurrency;
+  public String difyAppId;
+  /** Dify's server-side latency in seconds, as reported in {@code metadata.usage.latency}. */
+  public double difyLatencySeconds = Double.NaN;
+
+  public long rateLimitRemainingRequests = UNKNOWN;
+  public long rateLimitRemainingTokens = UNKNOWN;
+  /** Seconds until the request/token window resets, as the provider said; NaN when absent. */
+  public double rateLimitResetRequestsSeconds = Double.NaN;
+  public double rateLimitResetTokensSeconds = Double.NaN;
+  /** Server-requested delay before a retry (Retry-After, retry-after-ms, Gemini retryDelay). */
+  public double retryAfterSeconds = Double.NaN;
+
+  /** Attempt number, 1-based; from {@code x-stainless-retry-count} or the controller. */
+  public int attempt = 1;
+  /** True when the response ended normally (end marker seen, or a complete blocking body). */
+  public boolean complete;
+  /** True when a parser met a body it could not understand and gave up on this call. */
+  public boolean parseFailed;
+
+  public LlmCall(Route route, String serverAddress, int serverPort, String client, long startNanos) {
+    this.route = route;
+    this.serverAddress = serverAddress;
+    this.serverPort = serverPort;
+    this.client = client;
+    this.startNanos = startNanos;
+  }
+
+  /** Marks the first generated chunk; later calls are ignored. */
+  public void markFirstChunk(long nowNanos) {
+    if (firstChunkNanos == 0) {
+      firstChunkNanos = nowNanos;
+    }
+  }
+
+  /** Records an error type unless one was already recorded (the first cause wins). */
+  public void fail(String type) {
+    if (errorType == null) {
+      errorType = type;
+    }
+  }
+
+  /** True when the stream carried no usage at all, so tokens are unknown (counted as unmetered). */
+  public boolean unmetered() {
+    return inputTokens == UNKNOWN && outputTokens == UNKNOWN;
+  }
+
+  @Override
+  public String toString() {
+    return "LlmCall{"
+        + route
+        + " model="
+        + (responseModel != null ? responseModel : requestModel)
+        + " status="
+        + httpStatus
+        + " error="
+        + errorType
+        + " stream="
+        + stream
+        + " in="
+        + inputTokens
+        + " out="
+        + outputTokens
+        + " cacheRead="
+        + cacheReadTokens
+        + " cacheWrite="
+        + cacheWriteTokens
+        + " reasoning="
+        + reasoningTokens
+        + "}";
+  }
+}
