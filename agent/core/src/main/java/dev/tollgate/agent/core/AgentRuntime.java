@@ -1,0 +1,111 @@
+package dev.tollgate.agent.core;
+
+import dev.tollgate.agent.core.config.AgentConfig;
+import dev.tollgate.agent.core.detect.Recognizer;
+import dev.tollgate.agent.core.telemetry.CallSink;
+import dev.tollgate.agent.core.telemetry.CompositeSink;
+import dev.tollgate.agent.core.telemetry.DebugLogSink;
+import dev.tollgate.agent.core.telemetry.DeferredSink;
+import dev.tollgate.agent.core.telemetry.OtelCallSink;
+import dev.tollgate.agent.core.telemetry.ThrottledExporters;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.resources.Resource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The agent's composition root: configuration, recognition, the call tracker and telemetry, wired
+ * once at start-up. Advice reaches it through {@link #tracker()}, the one static entry point
+ * inlined code can see; everything behind it is an ordinary instance.
+ */
+public final class AgentRuntime {
+  private static volatile CallTracker tracker;
+
+  /** Held strongly: java.util.logging keeps only weak references to configured loggers. */
+  private static Logger silencedSdkLogger;
+
+  private AgentRuntime() {}
+
+  /** The installed tracker, or null when the agent is off or not yet started. */
+  public static CallTracker tracker() {
+    return tracker;
+  }
+
+  /**
+   * Wires the runtime. The OpenTelemetry SDK starts on a daemon thread; until it is up, finished
+   * calls wait in a bounded queue, so nothing here slows the application's start.
+   */
+  public static CallTracker start(AgentConfig config, java.io.PrintStream diagnostics) {
+    DeferredSink otel = new DeferredSink(4096);
+    List<CallSink> sinks = new ArrayList<>();
+    if (config.exportEnabled) {
+      sinks.add(otel);
+    }
+    if (config.debugCalls) {
+      sinks.add(new DebugLogSink(diagnostics));
+    }
+    CallSink sink = new CompositeSink(sinks);
+    CallTracker t = new CallTracker(new Recognizer(config.endpoints), sink, NanoClock.SYSTEM);
+    tracker = t;
+    Thread init = null;
+    if (config.exportEnabled) {
+      init =
+          new Thread(
+              () -> {
+                try {
+                  otel.setTarget(createOtelSink(config, diagnostics));
+                } catch (Throwable e) {
+                  diagnostics.println("[tollgate] telemetry export disabled: " + e);
+                }
+              },
+              "tollgate-init");
+      init.setDaemon(true);
+      init.start();
+    }
+    final Thread initThread = init;
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                // Calls made before the SDK was up wait in the deferred sink: let it arrive, then
+                // flush everything, so a short-lived process loses nothing.
+                if (initThread != null) {
+                  initThread.join(5000);
+                }
+                sink.shutdown();
+              } catch (Throwable ignored) {
+                // exiting anyway
+              }
+            },
+            "tollgate-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return t;
+  }
+
+  /** For tests that install a tracker directly. */
+  public static void install(CallTracker t) {
+    tracker = t;
+  }
+
+  private static CallSink createOtelSink(AgentConfig config, java.io.PrintStream diagnostics) {
+    // The SDK reports export failures through java.util.logging, possibly every few seconds; ours
+    // are counted and reported once a minute instead (ThrottledExporters).
+    Logger sdk = Logger.getLogger(io.opentelemetry.sdk.OpenTelemetrySdk.class.getPackage().getName().replace(".sdk", ""));
+    sdk.setLevel(Level.OFF);
+    silencedSdkLogger = sdk;
+    Resource resource =
+        Resource.getDefault()
+            .merge(
+                Resource.create(
+                    Attributes.builder()
+                        .put("service.name", config.serviceName)
+                        .put("telemetry.distro.name", "tollgate")
+                        .build()));
+    return new OtelCallSink(
+        config,
+        resource,
+        new ThrottledExporters.Reporter(m -> diagnostics.println("[tollgate] " + m)));
+  }
+}

@@ -1,0 +1,158 @@
+package dev.tollgate.agent.core;
+
+import dev.tollgate.agent.core.call.LlmCall;
+import dev.tollgate.agent.core.call.Route;
+import dev.tollgate.agent.core.detect.Recognizer;
+import dev.tollgate.agent.core.parse.HeaderLookup;
+import dev.tollgate.agent.core.parse.RequestHeaders;
+import dev.tollgate.agent.core.parse.RequestInspector;
+import dev.tollgate.agent.core.parse.ResponseHeaders;
+import dev.tollgate.agent.core.parse.ResponseTap;
+import dev.tollgate.agent.core.telemetry.CallSink;
+import dev.tollgate.conventions.Tollgate.ErrorTypes;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+
+/**
+ * The client-independent life cycle of a call, which every HTTP client instrumentation drives
+ * through the same few steps: {@link #recognize}, {@link #start}, {@link #requestBody} /
+ * {@link #requestHeaders}, {@link #response}, then bytes into the tap, then {@link #finish} or
+ * {@link #failed}. A new client is a small adapter onto these steps.
+ *
+ * <p>Every method is safe to call with anything: instrumentation wraps calls in its own guards
+ * as well, but nothing here throws on bad input.
+ */
+public final class CallTracker {
+  /** Request bodies are inspected up to this many bytes: enough for model, stream and max_tokens. */
+  public static final int REQUEST_CAPTURE_LIMIT = 64 * 1024;
+
+  private final Recognizer recognizer;
+  private final CallSink sink;
+  private final NanoClock clock;
+
+  public CallTracker(Recognizer recognizer, CallSink sink, NanoClock clock) {
+    this.recognizer = recognizer;
+    this.sink = sink;
+    this.clock = clock;
+  }
+
+  /** Null for a call that is not an LLM or Dify call: the caller then does nothing more. */
+  public Route recognize(String scheme, String host, int port, String rawPath) {
+    if (host == null || rawPath == null) {
+      return null;
+    }
+    return recognizer.recognize(scheme, host, port, rawPath);
+  }
+
+  public TrackedCall start(Route route, String host, int port, String client) {
+    return new TrackedCall(new LlmCall(route, host, port, client, clock.nanoTime()));
+  }
+
+  public void requestBody(TrackedCall t, byte[] body, int offset, int length, boolean truncated) {
+    RequestInspector.inspect(t.call, body, offset, length, truncated);
+  }
+
+  public void requestHeaders(TrackedCall t, HeaderLookup headers) {
+    RequestHeaders.inspect(t.call, headers);
+  }
+
+  /**
+   * The response headers arrived: records the status and the provider's rate-limit headers, and
+   * returns the tap the client must feed with the body bytes the application reads.
+   */
+  public ResponseTap response(
+      TrackedCall t, int status, HeaderLookup headers, String contentEncodingSeenByTap) {
+    LlmCall call = t.call;
+    call.httpStatus = status;
+    if (status >= 400) {
+      call.fail(Integer.toString(status));
+    }
+    String contentType = null;
+    if (headers != null) {
+      ResponseHeaders.inspect(call, headers);
+      contentType = headers.get("content-type");
+    }
+    ResponseTap tap = ResponseTap.create(call, status, contentType, contentEncodingSeenByTap, clock);
+    t.tap = tap;
+    return tap;
+  }
+
+  /** The application read the body to its end (or the client finished a body-less response). */
+  public void finish(TrackedCall t) {
+    if (t == null || !t.markFinished()) {
+      return;
+    }
+    ResponseTap tap = t.tap;
+    if (tap != null) {
+      tap.onEnd();
+    }
+    complete(t);
+  }
+
+  /** The body was closed by the application before its end. */
+  public void abortedByApplication(TrackedCall t) {
+    if (t == null || !t.markFinished()) {
+      return;
+    }
+    ResponseTap tap = t.tap;
+    if (tap != null) {
+      tap.onAbort(true, null);
+    }
+    if (t.call.errorType == null && !t.call.complete) {
+      t.call.fail(ErrorTypes.CLIENT_ABORTED);
+    }
+    complete(t);
+  }
+
+  /** The call failed with an exception: before the response (connect, timeout) or while reading. */
+  public void failed(TrackedCall t, Throwable error) {
+    if (t == null || !t.markFinished()) {
+      return;
+    }
+    ResponseTap tap = t.tap;
+    if (tap != null) {
+      tap.onAbort(false, error);
+    }
+    t.call.fail(classify(error));
+    complete(t);
+  }
+
+  private void complete(TrackedCall t) {
+    t.call.endNanos = clock.nanoTime();
+    try {
+      sink.record(t.call);
+    } catch (Throwable ignored) {
+      // A sink fault must never reach the application.
+    }
+  }
+
+  /** Maps an exception to {@code error.type}. Checks names too: clients wrap the JDK's exceptions. */
+  public static String classify(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause()) {
+      if (e instanceof ConnectException
+          || e instanceof UnknownHostException
+          || e instanceof NoRouteToHostException
+          || e instanceof UnresolvedAddressException) {
+        return ErrorTypes.CONNECT;
+      }
+      String name = e.getClass().getName();
+      if (name.equals("java.net.http.HttpConnectTimeoutException")) {
+        return ErrorTypes.CONNECT;
+      }
+      if (e instanceof SocketTimeoutException
+          || name.equals("java.net.http.HttpTimeoutException")
+          || name.endsWith("TimeoutException")
+          || (e instanceof InterruptedIOException && "timeout".equals(e.getMessage()))) {
+        return ErrorTypes.TIMEOUT;
+      }
+      if (e.getCause() == e) {
+        break;
+      }
+    }
+    return error instanceof java.io.IOException ? ErrorTypes.IO : ErrorTypes.OTHER;
+  }
+}

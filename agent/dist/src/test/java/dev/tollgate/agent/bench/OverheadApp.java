@@ -1,0 +1,115 @@
+package dev.tollgate.agent.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+
+/**
+ * The application side of the overhead benchmark: a loopback server with canned responses and a
+ * client that calls it many times. Run with and without the agent by {@link OverheadBenchmark};
+ * prints one line of figures per kind of call.
+ */
+public final class OverheadApp {
+  static final String CHAT =
+      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
+          + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello! How can I assist you today?\"},"
+          + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":19,\"completion_tokens\":10,\"total_tokens\":29,"
+          + "\"prompt_tokens_details\":{\"cached_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0}}}";
+
+  public static void main(String[] args) throws Exception {
+    int warmup = Integer.parseInt(args[0]);
+    int iterations = Integer.parseInt(args[1]);
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+    server.setExecutor(Executors.newFixedThreadPool(2));
+    byte[] chat = CHAT.getBytes(StandardCharsets.UTF_8);
+    byte[] stream = streamBody().getBytes(StandardCharsets.UTF_8);
+    byte[] ping = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+    server.createContext("/internal/ping", x -> respond(x, "application/json", ping));
+    server.createContext("/v1/chat/completions", x -> {
+      byte[] req = x.getRequestBody().readAllBytes();
+      boolean streaming = new String(req, StandardCharsets.UTF_8).contains("\"stream\":true");
+      respond(x, streaming ? "text/event-stream" : "application/json", streaming ? stream : chat);
+    });
+    server.start();
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpRequest nonLlm =
+        HttpRequest.newBuilder(URI.create(base + "/internal/ping"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"order\":1}")).build();
+    HttpRequest blocking =
+        HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+            .build();
+    HttpRequest streaming =
+        HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}"))
+            .build();
+
+    long t0 = System.nanoTime();
+    client.send(blocking, HttpResponse.BodyHandlers.ofString());
+    long firstCallDone = System.currentTimeMillis();
+    long startMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
+    System.out.println("startup_to_first_call_ms " + (firstCallDone - startMillis) + " first_call_us " + (System.nanoTime() - t0) / 1000);
+
+    for (String kind : new String[] {"non_llm", "llm_blocking", "llm_streaming"}) {
+      HttpRequest r = kind.equals("non_llm") ? nonLlm : kind.equals("llm_blocking") ? blocking : streaming;
+      for (int i = 0; i < warmup; i++) {
+        call(client, r);
+      }
+      long[] lat = new long[iterations];
+      for (int i = 0; i < iterations; i++) {
+        long s = System.nanoTime();
+        call(client, r);
+        lat[i] = System.nanoTime() - s;
+      }
+      Arrays.sort(lat);
+      System.out.printf("%s median_us %.2f p99_us %.2f%n", kind, lat[iterations / 2] / 1000.0, lat[(int) (iterations * 0.99)] / 1000.0);
+    }
+    System.gc();
+    Thread.sleep(200);
+    System.gc();
+    long used = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    System.out.println("heap_used_after_gc_mb " + used / (1024 * 1024.0));
+    server.stop(0);
+    System.exit(0);
+  }
+
+  private static void call(HttpClient client, HttpRequest r) throws Exception {
+    HttpResponse<InputStream> resp = client.send(r, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream in = resp.body()) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+  }
+
+  private static void respond(com.sun.net.httpserver.HttpExchange x, String type, byte[] body) throws java.io.IOException {
+    x.getRequestBody().readAllBytes();
+    x.getResponseHeaders().set("Content-Type", type);
+    x.sendResponseHeaders(200, body.length);
+    try (OutputStream os = x.getResponseBody()) {
+      os.write(body);
+    }
+  }
+
+  static String streamBody() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n");
+    for (int i = 0; i < 30; i++) {
+      sb.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"token")
+          .append(i).append(" \"}}]}\n\n");
+    }
+    sb.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":30,\"total_tokens\":39}}\n\n");
+    sb.append("data: [DONE]\n\n");
+    return sb.toString();
+  }
+}

@@ -1,0 +1,93 @@
+package dev.tollgate.agent.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the agent adds per call, measured end to end: {@link OverheadApp} runs in fresh JVMs
+ * alternately without and with the real agent jar (exporting to a local OTLP sink), several
+ * rounds each, and the medians of the per-round figures are compared. Run with
+ * {@code bench/agent-overhead.sh} (see the README); it is a benchmark, not a test.
+ */
+public final class OverheadBenchmark {
+  public static void main(String[] args) throws Exception {
+    String agentJar = args.length > 0 ? args[0] : "agent/dist/target/tollgate-agent.jar";
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20000;
+    int iterations = args.length > 3 ? Integer.parseInt(args[3]) : 20000;
+    HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    sink.createContext("/", x -> {
+      x.getRequestBody().readAllBytes();
+      x.sendResponseHeaders(200, -1);
+      x.close();
+    });
+    sink.start();
+    String endpoint = "http://127.0.0.1:" + sink.getAddress().getPort();
+    Map<String, List<Double>> without = new LinkedHashMap<>();
+    Map<String, List<Double>> with = new LinkedHashMap<>();
+    for (int r = 0; r < rounds; r++) {
+      collect(run(null, endpoint, warmup, iterations), without);
+      collect(run(agentJar, endpoint, warmup, iterations), with);
+    }
+    sink.stop(0);
+    System.out.printf("%-28s %14s %14s %14s%n", "figure (median of " + rounds + " runs)", "no agent", "agent", "added");
+    for (String k : without.keySet()) {
+      double a = median(without.get(k));
+      double b = median(with.get(k));
+      System.out.printf("%-28s %14.2f %14.2f %14.2f%n", k, a, b, b - a);
+    }
+  }
+
+  private static Map<String, Double> run(String agentJar, String endpoint, int warmup, int iterations) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    cmd.add("-Xms256m");
+    cmd.add("-Xmx256m");
+    if (agentJar != null) {
+      cmd.add("-javaagent:" + agentJar);
+      cmd.add("-Dtollgate.exporter.endpoint=" + endpoint);
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(OverheadApp.class.getName());
+    cmd.add(Integer.toString(warmup));
+    cmd.add(Integer.toString(iterations));
+    Path out = Files.createTempFile("overhead", ".txt");
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("benchmark run hung");
+    }
+    Map<String, Double> figures = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(out)) {
+      String[] f = line.trim().split("\\s+");
+      if (f[0].equals("startup_to_first_call_ms")) {
+        figures.put("startup_to_first_call_ms", Double.parseDouble(f[1]));
+      } else if (f[0].equals("heap_used_after_gc_mb")) {
+        figures.put("heap_used_after_gc_mb", Double.parseDouble(f[1]));
+      } else if (f.length >= 5) {
+        figures.put(f[0] + "_median_us", Double.parseDouble(f[2]));
+        figures.put(f[0] + "_p99_us", Double.parseDouble(f[4]));
+      }
+    }
+    return figures;
+  }
+
+  private static void collect(Map<String, Double> figures, Map<String, List<Double>> into) {
+    figures.forEach((k, v) -> into.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+  }
+
+  private static double median(List<Double> v) {
+    List<Double> s = new ArrayList<>(v);
+    s.sort(Double::compare);
+    return s.get(s.size() / 2);
+  }
+}

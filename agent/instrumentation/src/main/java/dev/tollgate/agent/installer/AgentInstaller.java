@@ -1,0 +1,66 @@
+package dev.tollgate.agent.installer;
+
+import dev.tollgate.agent.core.AgentRuntime;
+import dev.tollgate.agent.core.config.AgentConfig;
+import dev.tollgate.agent.core.config.ConfigLoader;
+import dev.tollgate.agent.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import dev.tollgate.agent.instrumentation.urlconnection.UrlConnectionInstrumentation;
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.matcher.ElementMatchers;
+
+/**
+ * Loaded from the bootstrap class path by {@code TollgatePremain}: reads the configuration, starts
+ * the runtime and installs each client instrumentation. Everything is caught and reported once on
+ * stderr; a failure leaves the application running without the agent.
+ */
+public final class AgentInstaller {
+  private AgentInstaller() {}
+
+  public static void install(String args, Instrumentation inst, File agentJar) {
+    List<String> problems = new ArrayList<>();
+    AgentConfig config = ConfigLoader.fromProcess().load(ConfigLoader.parseAgentArgs(args), problems);
+    for (String p : problems) {
+      System.err.println("[tollgate] config: " + p);
+    }
+    if (!config.enabled) {
+      return;
+    }
+    AgentRuntime.start(config, System.err);
+    try {
+      ClassFileLocator locator = ClassFileLocator.ForJarFile.of(agentJar);
+      AgentBuilder builder =
+          new AgentBuilder.Default()
+              .disableClassFormatChanges()
+              .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+              .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+              .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+              .with(new AgentBuilder.LocationStrategy.Simple(locator))
+              .with(AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly())
+              // Only the few classes we instrument are worth looking at; everything else is
+              // dismissed by name, the cheapest test there is.
+              .ignore(
+                  ElementMatchers.nameStartsWith("dev.tollgate.")
+                      .or(ElementMatchers.nameStartsWith("net.bytebuddy."))
+                      .or(ElementMatchers.isSynthetic()))
+              // Instrumented JDK modules must be able to read the bootstrap loader's unnamed
+              // module, where the agent's classes live.
+              .assureReadEdgeTo(inst, AgentRuntime.class);
+      builder = JdkHttpClientInstrumentation.register(builder, locator, inst);
+      builder = UrlConnectionInstrumentation.register(builder, locator, inst);
+      builder.installOn(inst);
+    } catch (Throwable t) {
+      System.err.println("[tollgate] instrumentation failed, the application runs without it: " + t);
+    }
+  }
+
+  /** Shared by the client instrumentations: advice whose byte code comes from the agent jar. */
+  public static Advice advice(Class<?> adviceClass, ClassFileLocator locator) {
+    return Advice.to(adviceClass, locator);
+  }
+}

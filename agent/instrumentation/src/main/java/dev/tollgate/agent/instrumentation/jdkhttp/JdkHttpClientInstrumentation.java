@@ -1,0 +1,62 @@
+package dev.tollgate.agent.instrumentation.jdkhttp;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.tollgate.agent.installer.AgentInstaller;
+import java.lang.instrument.Instrumentation;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.ClassFileLocator;
+
+/**
+ * {@code java.net.http.HttpClient}: {@code send}, {@code sendAsync} and the push-promise variant
+ * all funnel into one private four-argument {@code sendAsync} of {@code HttpClientImpl}, so one
+ * advice there sees every call exactly once. The advice swaps in a body handler that taps the
+ * bytes on their way to the application's own handler.
+ */
+public final class JdkHttpClientInstrumentation {
+  private JdkHttpClientInstrumentation() {}
+
+  public static AgentBuilder register(
+      AgentBuilder builder, ClassFileLocator locator, Instrumentation inst) {
+    return builder
+        .type(named("jdk.internal.net.http.HttpClientImpl"))
+        .transform(
+            new AgentBuilder.Transformer.ForAdvice(
+                    Advice.withCustomMapping())
+                .include(locator)
+                .advice(
+                    named("sendAsync").and(takesArguments(4)),
+                    SendAsyncAdvice.class.getName()));
+  }
+
+  /** Inlined into {@code HttpClientImpl.sendAsync(request, handler, pushHandler, executor)}. */
+  public static final class SendAsyncAdvice {
+    private SendAsyncAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object onEnter(
+        @Advice.Argument(0) HttpRequest request,
+        @Advice.Argument(value = 1, readOnly = false) HttpResponse.BodyHandler<?> handler) {
+      Object call = JdkHttpHelpers.start(request);
+      if (call != null) {
+        handler = JdkHttpHelpers.wrap(call, handler);
+      }
+      return call;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(
+        @Advice.Enter Object call,
+        @Advice.Return CompletableFuture<?> future,
+        @Advice.Thrown Throwable thrown) {
+      if (call != null) {
+        JdkHttpHelpers.onSent(call, future, thrown);
+      }
+    }
+  }
+}
