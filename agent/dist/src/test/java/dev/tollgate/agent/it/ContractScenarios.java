@@ -70,17 +70,20 @@ final class ContractScenarios {
             .post("/openai/v1/chat/completions", "openai_stream.req.json")
             .sse("openai_stream_error.sse")
             .expect("openai", "chat", "gpt-4o", "gpt-4o-mini-2024-07-18")
+            .streaming()
             .error("stream_error_event"),
         new Scenario("openai stream cut off before [DONE]")
             .post("/openai/v1/chat/completions", "openai_stream.req.json")
             .sse("openai_stream_truncated.sse")
             .expect("openai", "chat", "gpt-4o", "gpt-4o-2024-08-06")
+            .streaming()
             .error("stream_truncated"),
         new Scenario("SDK retry attempt header")
             .post("/openai/v1/chat/completions", "openai_chat.req.json")
             .requestHeader("x-stainless-retry-count", "2")
             .respond(200, "application/json", "openai_chat.resp.json")
-            .expect("openai", "chat", "gpt-4o-mini", "gpt-4o-mini-2024-07-18"),
+            .expect("openai", "chat", "gpt-4o-mini", "gpt-4o-mini-2024-07-18")
+            .tokens(19L, 10L, 0L, null, 0L),
         new Scenario("azure openai deployment, blocking")
             .post("/azure/openai/deployments/gpt-4o-prod/chat/completions?api-version=2024-10-21", "azure_chat.req.json")
             .respond(200, "application/json", "azure_chat.resp.json")
@@ -112,6 +115,8 @@ final class ContractScenarios {
             .post("/anthropic/v1/messages", "anthropic_stream.req.json")
             .sse("anthropic_overloaded.sse")
             .expect("anthropic", "chat", "claude-sonnet-4-5", "claude-sonnet-4-5-20250929")
+            // message_start reported the input; its output count is a placeholder, so unknown.
+            .tokens(25L, null, null, null, null)
             .error("stream_error_event"),
         new Scenario("dify chat app, streamed, with price and TTS after message_end")
             .post("/dify/v1/chat-messages", "dify_chat.req.json")
@@ -146,7 +151,8 @@ final class ContractScenarios {
         new Scenario("connection refused")
             .post("/openai/v1/chat/completions", "openai_chat.req.json")
             .refused()
-            .expect("openai", "chat", "gpt-4o-mini", null)
+            // Another port than the configured endpoint: recognized by its path shape instead.
+            .expect("openai-compatible", "chat", "gpt-4o-mini", null)
             .error("connect_error"),
         new Scenario("a call that is not an LLM call is left alone")
             .post("/internal/orders", "nonllm.req.json")

@@ -43,7 +43,7 @@ final class OtlpSink implements AutoCloseable {
       try {
         ExportTraceServiceRequest req = ExportTraceServiceRequest.parseFrom(e.getRequest().getBody());
         for (var rs : req.getResourceSpansList()) {
-          String service = attrs(rs.getResource().getAttributesList()).getOrDefault("service.name", "");
+          String service = String.valueOf(attrs(rs.getResource().getAttributesList()).getOrDefault("service.name", ""));
           for (var ss : rs.getScopeSpansList()) {
             for (Span s : ss.getSpansList()) {
               out.add(new ExportedSpan(service, ss.getScope().getName(), s, attrs(s.getAttributesList())));

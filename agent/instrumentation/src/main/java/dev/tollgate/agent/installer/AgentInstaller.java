@@ -1,5 +1,6 @@
 package dev.tollgate.agent.installer;
 
+import dev.tollgate.agent.bootstrap.Bridge;
 import dev.tollgate.agent.core.AgentRuntime;
 import dev.tollgate.agent.core.config.AgentConfig;
 import dev.tollgate.agent.core.config.ConfigLoader;
@@ -15,7 +16,7 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatchers;
 
 /**
- * Loaded from the bootstrap class path by {@code TollgatePremain}: reads the configuration, starts
+ * Called by {@code TollgatePremain} once the bootstrap bridge is in place: reads the configuration, starts
  * the runtime and installs each client instrumentation. Everything is caught and reported once on
  * stderr; a failure leaves the application running without the agent.
  */
@@ -33,6 +34,7 @@ public final class AgentInstaller {
     }
     AgentRuntime.start(config, System.err);
     try {
+      Bridge.hooks = new HooksImpl();
       ClassFileLocator locator = ClassFileLocator.ForJarFile.of(agentJar);
       AgentBuilder builder =
           new AgentBuilder.Default()
@@ -40,21 +42,27 @@ public final class AgentInstaller {
               .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
               .with(AgentBuilder.TypeStrategy.Default.DECORATE)
               .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-              .with(new AgentBuilder.LocationStrategy.Simple(locator))
-              .with(AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly())
+              // Types are described from the instrumented class's own loader; advice classes come
+              // from the agent jar.
+              .with(AgentBuilder.LocationStrategy.ForClassLoader.STRONG.withFallbackTo(locator))
+              .with(
+                  Boolean.getBoolean("tollgate.debug.instrumentation")
+                      ? AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()
+                      : AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly())
               // Only the few classes we instrument are worth looking at; everything else is
               // dismissed by name, the cheapest test there is.
               .ignore(
-                  ElementMatchers.nameStartsWith("dev.tollgate.")
+                  ElementMatchers.<net.bytebuddy.description.type.TypeDescription>nameStartsWith("dev.tollgate.")
                       .or(ElementMatchers.nameStartsWith("net.bytebuddy."))
                       .or(ElementMatchers.isSynthetic()))
               // Instrumented JDK modules must be able to read the bootstrap loader's unnamed
               // module, where the agent's classes live.
-              .assureReadEdgeTo(inst, AgentRuntime.class);
+              .assureReadEdgeTo(inst, Bridge.class);
       builder = JdkHttpClientInstrumentation.register(builder, locator, inst);
       builder = UrlConnectionInstrumentation.register(builder, locator, inst);
       builder.installOn(inst);
     } catch (Throwable t) {
+      Bridge.hooks = dev.tollgate.agent.bootstrap.Hooks.NOOP;
       System.err.println("[tollgate] instrumentation failed, the application runs without it: " + t);
     }
   }

@@ -3,7 +3,7 @@ package dev.tollgate.agent.instrumentation.jdkhttp;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.tollgate.agent.installer.AgentInstaller;
+import dev.tollgate.agent.bootstrap.Bridge;
 import java.lang.instrument.Instrumentation;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,8 +26,7 @@ public final class JdkHttpClientInstrumentation {
     return builder
         .type(named("jdk.internal.net.http.HttpClientImpl"))
         .transform(
-            new AgentBuilder.Transformer.ForAdvice(
-                    Advice.withCustomMapping())
+            new AgentBuilder.Transformer.ForAdvice()
                 .include(locator)
                 .advice(
                     named("sendAsync").and(takesArguments(4)),
@@ -42,9 +41,9 @@ public final class JdkHttpClientInstrumentation {
     public static Object onEnter(
         @Advice.Argument(0) HttpRequest request,
         @Advice.Argument(value = 1, readOnly = false) HttpResponse.BodyHandler<?> handler) {
-      Object call = JdkHttpHelpers.start(request);
+      Object call = Bridge.hooks.jdkHttpStart(request);
       if (call != null) {
-        handler = JdkHttpHelpers.wrap(call, handler);
+        handler = (HttpResponse.BodyHandler<?>) Bridge.hooks.jdkHttpWrapHandler(call, handler);
       }
       return call;
     }
@@ -55,7 +54,7 @@ public final class JdkHttpClientInstrumentation {
         @Advice.Return CompletableFuture<?> future,
         @Advice.Thrown Throwable thrown) {
       if (call != null) {
-        JdkHttpHelpers.onSent(call, future, thrown);
+        Bridge.hooks.jdkHttpSent(call, future, thrown);
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.tollgate.agent.instrumentation.urlconnection;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.tollgate.agent.bootstrap.Bridge;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
@@ -41,7 +42,7 @@ public final class UrlConnectionInstrumentation {
         @Advice.This HttpURLConnection connection,
         @Advice.Return(readOnly = false) OutputStream out,
         @Advice.Thrown Throwable thrown) {
-      out = UrlConnectionHelpers.onOutputStream(connection, out, thrown);
+      out = (OutputStream) Bridge.hooks.urlConnectionOutput(connection, out, thrown);
     }
   }
 
@@ -53,7 +54,7 @@ public final class UrlConnectionInstrumentation {
         @Advice.This HttpURLConnection connection,
         @Advice.Return(readOnly = false) InputStream in,
         @Advice.Thrown Throwable thrown) {
-      in = UrlConnectionHelpers.onInputStream(connection, in, thrown, false);
+      in = (InputStream) Bridge.hooks.urlConnectionInput(connection, in, thrown, false);
     }
   }
 
@@ -64,7 +65,7 @@ public final class UrlConnectionInstrumentation {
     public static void onExit(
         @Advice.This HttpURLConnection connection,
         @Advice.Return(readOnly = false) InputStream in) {
-      in = UrlConnectionHelpers.onInputStream(connection, in, null, true);
+      in = (InputStream) Bridge.hooks.urlConnectionInput(connection, in, null, true);
     }
   }
 
@@ -73,7 +74,7 @@ public final class UrlConnectionInstrumentation {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void onEnter(@Advice.This HttpURLConnection connection) {
-      UrlConnectionHelpers.onDisconnect(connection);
+      Bridge.hooks.urlConnectionDisconnect(connection);
     }
   }
 }
