@@ -6,4 +6,9 @@ class UrlConnectionContractIT extends AbstractClientContractIT {
   String client() {
     return "http-url-connection";
   }
+
+  @Override
+  boolean writesBodyBeforeConnecting() {
+    return false;
+  }
 }

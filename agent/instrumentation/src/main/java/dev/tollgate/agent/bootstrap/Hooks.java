@@ -25,6 +25,55 @@ public interface Hooks {
   /** HttpURLConnection: disconnect() was called. */
   void urlConnectionDisconnect(Object connection);
 
+  // The client-neutral call life cycle, for instrumentations whose helpers live in the
+  // application's class loader (OkHttp, Apache HttpClient): they adapt their own types to these.
+
+  /**
+   * A request is about to be sent. Returns a call handle for an LLM or Dify call, or null for
+   * anything else (then the client does nothing more for this request).
+   *
+   * @param requestHeaders reads a request header by lower-case name; may be null
+   */
+  Object callStart(
+      String client,
+      String method,
+      String scheme,
+      String host,
+      int port,
+      String rawPath,
+      java.util.function.Function<String, String> requestHeaders);
+
+  /** A capped prefix of the request body, for the model, stream flag and max tokens. */
+  void callRequestBody(Object call, byte[] body, int offset, int length, boolean truncated);
+
+  /**
+   * The response headers arrived.
+   *
+   * @param headers reads a response header by lower-case name
+   * @param contentEncoding the encoding of the bytes the client will pass to {@link #callBytes}
+   *     (null when the client already decoded them)
+   */
+  void callResponse(
+      Object call,
+      int status,
+      java.util.function.Function<String, String> headers,
+      String contentEncoding);
+
+  /** Body bytes exactly as the application receives them. */
+  void callBytes(Object call, byte[] bytes, int offset, int length);
+
+  /** Body bytes as the application receives them; the buffer's position is not moved. */
+  void callBytes(Object call, java.nio.ByteBuffer buffer);
+
+  /** The body ended (or the response had none). */
+  void callEnd(Object call);
+
+  /** The application closed the body before its end. */
+  void callAborted(Object call);
+
+  /** The call failed with an exception, before the response or while reading it. */
+  void callFailed(Object call, Throwable error);
+
   /** The default before the agent is installed, and after a failure: does nothing. */
   Hooks NOOP =
       new Hooks() {
@@ -54,5 +103,42 @@ public interface Hooks {
 
         @Override
         public void urlConnectionDisconnect(Object connection) {}
+
+        @Override
+        public Object callStart(
+            String client,
+            String method,
+            String scheme,
+            String host,
+            int port,
+            String rawPath,
+            java.util.function.Function<String, String> requestHeaders) {
+          return null;
+        }
+
+        @Override
+        public void callRequestBody(Object call, byte[] body, int offset, int length, boolean truncated) {}
+
+        @Override
+        public void callResponse(
+            Object call,
+            int status,
+            java.util.function.Function<String, String> headers,
+            String contentEncoding) {}
+
+        @Override
+        public void callBytes(Object call, byte[] bytes, int offset, int length) {}
+
+        @Override
+        public void callBytes(Object call, java.nio.ByteBuffer buffer) {}
+
+        @Override
+        public void callEnd(Object call) {}
+
+        @Override
+        public void callAborted(Object call) {}
+
+        @Override
+        public void callFailed(Object call, Throwable error) {}
       };
 }

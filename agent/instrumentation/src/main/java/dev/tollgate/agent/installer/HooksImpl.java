@@ -9,6 +9,13 @@ import java.net.HttpURLConnection;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.nio.ByteBuffer;
+import dev.tollgate.agent.core.AgentRuntime;
+import dev.tollgate.agent.core.CallTracker;
+import dev.tollgate.agent.core.TrackedCall;
+import dev.tollgate.agent.core.call.Route;
+import dev.tollgate.agent.core.parse.ResponseTap;
 
 /**
  * Routes the bootstrap {@link Hooks} to each client's helpers, where the real types are known.
@@ -68,6 +75,128 @@ final class HooksImpl implements Hooks {
   public void urlConnectionDisconnect(Object connection) {
     try {
       UrlConnectionHelpers.onDisconnect((HttpURLConnection) connection);
+    } catch (Throwable ignored) {
+      // never reaches the application
+    }
+  }
+
+  // Client-neutral life cycle.
+
+  @Override
+  public Object callStart(
+      String client,
+      String method,
+      String scheme,
+      String host,
+      int port,
+      String rawPath,
+      Function<String, String> requestHeaders) {
+    try {
+      CallTracker tracker = AgentRuntime.tracker();
+      if (tracker == null || !"POST".equals(method)) {
+        return null;
+      }
+      Route route = tracker.recognize(scheme, host, port, rawPath);
+      if (route == null) {
+        return null;
+      }
+      TrackedCall call = tracker.start(route, host, port, client);
+      if (requestHeaders != null) {
+        tracker.requestHeaders(call, requestHeaders::apply);
+      }
+      return call;
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  @Override
+  public void callRequestBody(Object call, byte[] body, int offset, int length, boolean truncated) {
+    try {
+      CallTracker tracker = AgentRuntime.tracker();
+      if (tracker != null && call instanceof TrackedCall) {
+        tracker.requestBody((TrackedCall) call, body, offset, length, truncated);
+      }
+    } catch (Throwable ignored) {
+      // never reaches the application
+    }
+  }
+
+  @Override
+  public void callResponse(
+      Object call, int status, Function<String, String> headers, String contentEncoding) {
+    try {
+      CallTracker tracker = AgentRuntime.tracker();
+      if (tracker != null && call instanceof TrackedCall) {
+        tracker.response(
+            (TrackedCall) call, status, headers == null ? null : headers::apply, contentEncoding);
+      }
+    } catch (Throwable ignored) {
+      // never reaches the application
+    }
+  }
+
+  @Override
+  public void callBytes(Object call, byte[] bytes, int offset, int length) {
+    try {
+      if (call instanceof TrackedCall) {
+        TrackedCall t = (TrackedCall) call;
+        ResponseTap tap = t.tap();
+        if (tap != null && !t.isFinished()) {
+          tap.onBytes(bytes, offset, length);
+        }
+      }
+    } catch (Throwable ignored) {
+      // never reaches the application
+    }
+  }
+
+  @Override
+  public void callBytes(Object call, ByteBuffer buffer) {
+    try {
+      if (call instanceof TrackedCall) {
+        TrackedCall t = (TrackedCall) call;
+        ResponseTap tap = t.tap();
+        if (tap != null && !t.isFinished()) {
+          tap.onBytes(buffer);
+        }
+      }
+    } catch (Throwable ignored) {
+      // never reaches the application
+    }
+  }
+
+  @Override
+  public void callEnd(Object call) {
+    try {
+      CallTracker tracker = AgentRuntime.tracker();
+      if (tracker != null && call instanceof TrackedCall) {
+        tracker.finish((TrackedCall) call);
+      }
+    } catch (Throwable ignored) {
+      // never reaches the application
+    }
+  }
+
+  @Override
+  public void callAborted(Object call) {
+    try {
+      CallTracker tracker = AgentRuntime.tracker();
+      if (tracker != null && call instanceof TrackedCall) {
+        tracker.abortedByApplication((TrackedCall) call);
+      }
+    } catch (Throwable ignored) {
+      // never reaches the application
+    }
+  }
+
+  @Override
+  public void callFailed(Object call, Throwable error) {
+    try {
+      CallTracker tracker = AgentRuntime.tracker();
+      if (tracker != null && call instanceof TrackedCall) {
+        tracker.failed((TrackedCall) call, error);
+      }
     } catch (Throwable ignored) {
       // never reaches the application
     }
