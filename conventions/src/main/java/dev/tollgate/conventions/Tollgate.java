@@ -15,6 +15,8 @@ public final class Tollgate {
   public static final String ATTEMPT = "tollgate.attempt";
   public static final String CLIENT = "tollgate.client";
   public static final String UNMETERED = "tollgate.usage.unmetered";
+  /** A provider-reported total when the input/output split is unknown (Dify workflow runs). */
+  public static final String TOTAL_TOKENS = "tollgate.usage.total_tokens";
   public static final String STREAM_COMPLETE = "tollgate.stream.complete";
   public static final String PARSE_FAILED = "tollgate.parse.failed";
   public static final String ERROR_MESSAGE_CODE = "tollgate.error.code";

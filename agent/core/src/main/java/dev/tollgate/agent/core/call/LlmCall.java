@@ -28,6 +28,8 @@ public final class LlmCall {
   public String responseId;
   public String finishReason;
   public boolean stream;
+  /** The request asked for usage in the stream ({@code stream_options.include_usage: true}). */
+  public boolean requestIncludeUsage;
   public long requestMaxTokens = UNKNOWN;
   public int httpStatus;
   /** {@code error.type}; null while the call is a success. */
@@ -40,6 +42,11 @@ public final class LlmCall {
   public long cacheReadTokens = UNKNOWN;
   public long cacheWriteTokens = UNKNOWN;
   public long reasoningTokens = UNKNOWN;
+  /**
+   * Total tokens as the provider reported it, or {@link #UNKNOWN}. Usually input + output, but a
+   * Dify workflow run reports only this total, with no input/output split.
+   */
+  public long totalTokens = UNKNOWN;
 
   /** Dify's own reported price for the call, as the decimal string it sent, and its currency. */
   public String difyTotalPrice;

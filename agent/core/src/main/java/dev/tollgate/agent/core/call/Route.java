@@ -30,13 +30,29 @@ public final class Route {
   public final String endpointName;
   /** Model named by the URL path (Gemini's model, Azure's deployment), or null. */
   public final String pathModel;
+  /**
+   * True when the URL itself asks for a stream (Gemini's {@code :streamGenerateContent}); the
+   * request body of such a call carries no {@code stream} flag.
+   */
+  public final boolean streamingPath;
 
   public Route(Provider provider, Api api, String operation, String endpointName, String pathModel) {
+    this(provider, api, operation, endpointName, pathModel, false);
+  }
+
+  public Route(
+      Provider provider,
+      Api api,
+      String operation,
+      String endpointName,
+      String pathModel,
+      boolean streamingPath) {
     this.provider = provider;
     this.api = api;
     this.operation = operation;
     this.endpointName = endpointName;
     this.pathModel = pathModel;
+    this.streamingPath = streamingPath;
   }
 
   @Override

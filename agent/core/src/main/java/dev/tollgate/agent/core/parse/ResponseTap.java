@@ -2,6 +2,8 @@ package dev.tollgate.agent.core.parse;
 
 import dev.tollgate.agent.core.NanoClock;
 import dev.tollgate.agent.core.call.LlmCall;
+import dev.tollgate.agent.core.call.Route;
+import dev.tollgate.conventions.Tollgate;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,17 +11,86 @@ import java.nio.ByteBuffer;
  * models, first-chunk time and stream errors. Instrumentation feeds it copies or read-only views of
  * exactly the bytes it hands to the application; the tap never changes them.
  *
- * <p>Contract for implementers: no method ever throws; garbage makes the tap give up on this call
- * ({@code call.parseFailed = true}) and ignore the rest; memory per call is bounded whatever the
- * body size.
+ * <p>Contract: no method ever throws; garbage makes the tap give up on this call ({@code
+ * call.parseFailed = true}) and ignore the rest; memory per call is bounded whatever the body size
+ * (see the caps below).
  *
- * <p>STUB: the real implementation is being written in this package.
+ * <p>The framing is chosen from the response, not the request (a streaming request answered with a
+ * 429 gets a plain JSON body): {@code text/event-stream} is SSE, {@code application/x-ndjson} (and
+ * Ollama's JSON when the request streamed) is a sequence of JSON values, a JSON body that starts
+ * with {@code [} is Gemini's piecewise array, anything else a blocking JSON body. A {@code gzip} or
+ * {@code deflate} body is inflated on the side first. Non-2xx bodies are read for their error code
+ * only.
  */
 public final class ResponseTap {
+  /** Largest single SSE event / NDJSON line / array element kept; bigger ones are skipped. */
+  static final int EVENT_CAP = 256 * 1024;
+
+  /** Largest blocking body parsed whole. */
+  static final int BODY_CAP = 1024 * 1024;
+
+  /** Head and tail kept of a larger blocking body. */
+  static final int HEAD_CAP = 64 * 1024;
+
+  static final int TAIL_CAP = 64 * 1024;
+
   private final LlmCall call;
+  private final Dialect dialect;
+  private final Framer framer;
+  private final SseFramer sse;
+  private boolean done;
+  private boolean gaveUp;
+  private int values;
+  private byte[] scratch;
 
   private ResponseTap(LlmCall call) {
     this.call = call;
+    this.dialect = null;
+    this.framer = null;
+    this.sse = null;
+    this.done = true;
+  }
+
+  private ResponseTap(
+      LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock) {
+    this.call = call;
+    boolean ok = status >= 200 && status < 300;
+    Route.Api api = call.route == null ? null : call.route.api;
+    Dialect d = ok ? dialect(api, call, clock) : new ErrorDialect(call, clock);
+    Framer f;
+    SseFramer s = null;
+    if (ok && mediaType(contentType, "text/event-stream")) {
+      s = new SseFramer(this);
+      f = s;
+      d.streaming = true;
+    } else if (ok
+        && (mediaType(contentType, "application/x-ndjson")
+            || mediaType(contentType, "application/ndjson")
+            || mediaType(contentType, "application/jsonl")
+            || (call.stream
+                && (api == Route.Api.OLLAMA_CHAT || api == Route.Api.OLLAMA_GENERATE)
+                && mediaType(contentType, "application/json")))) {
+      f = new JsonSplitter(this, false);
+      d.streaming = true;
+    } else {
+      f = new BlockingBody(this);
+    }
+    this.dialect = d;
+    this.sse = s;
+    String enc = contentEncoding == null ? "" : contentEncoding.trim();
+    if (enc.isEmpty() || enc.equalsIgnoreCase("identity")) {
+      this.framer = f;
+    } else if (enc.equalsIgnoreCase("gzip") || enc.equalsIgnoreCase("x-gzip")) {
+      this.framer = new Inflating(f, this, true);
+    } else if (enc.equalsIgnoreCase("deflate")) {
+      this.framer = new Inflating(f, this, false);
+    } else {
+      // br, zstd, stacked encodings: we cannot read them, so this call goes unparsed.
+      this.framer = f;
+      call.parseFailed = true;
+      gaveUp = true;
+      done = true;
+    }
   }
 
   /**
@@ -29,21 +100,248 @@ public final class ResponseTap {
    */
   public static ResponseTap create(
       LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock) {
-    return new ResponseTap(call);
+    if (call == null) {
+      return new ResponseTap(null);
+    }
+    try {
+      return new ResponseTap(
+          call, status, contentType, contentEncoding, clock == null ? NanoClock.SYSTEM : clock);
+    } catch (Throwable t) {
+      call.parseFailed = true;
+      return new ResponseTap(call);
+    }
   }
 
-  public void onBytes(byte[] bytes, int offset, int length) {}
+  static Dialect dialect(Route.Api api, LlmCall call, NanoClock clock) {
+    if (api == null) {
+      return new OpenAiChatDialect(call, clock);
+    }
+    switch (api) {
+      case OPENAI_RESPONSES:
+        return new OpenAiResponsesDialect(call, clock);
+      case OPENAI_EMBEDDINGS:
+        return new OpenAiEmbeddingsDialect(call, clock);
+      case ANTHROPIC_MESSAGES:
+        return new AnthropicDialect(call, clock);
+      case GEMINI_GENERATE:
+      case GEMINI_EMBED:
+        return new GeminiDialect(call, clock);
+      case OLLAMA_CHAT:
+      case OLLAMA_GENERATE:
+      case OLLAMA_EMBED:
+        return new OllamaDialect(call, clock);
+      case DIFY_CHAT:
+      case DIFY_COMPLETION:
+      case DIFY_WORKFLOW:
+        return new DifyDialect(call, clock, api == Route.Api.DIFY_WORKFLOW);
+      default:
+        return new OpenAiChatDialect(call, clock);
+    }
+  }
+
+  public void onBytes(byte[] bytes, int offset, int length) {
+    if (done || bytes == null || length <= 0) {
+      return;
+    }
+    try {
+      framer.write(bytes, offset, length);
+    } catch (Throwable t) {
+      garbage();
+    }
+    if (done) {
+      release();
+    }
+  }
 
   /** Reads the buffer's remaining bytes without moving its position. */
-  public void onBytes(ByteBuffer buffer) {}
+  public void onBytes(ByteBuffer buffer) {
+    if (done || buffer == null) {
+      return;
+    }
+    try {
+      int n = buffer.remaining();
+      if (n <= 0) {
+        return;
+      }
+      if (buffer.hasArray()) {
+        onBytes(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
+        return;
+      }
+      // Direct or read-only buffer: copy through a small scratch array from a duplicate, whose
+      // position we may move freely.
+      ByteBuffer view = buffer.duplicate();
+      if (scratch == null) {
+        scratch = new byte[Math.min(8192, Math.max(n, 256))];
+      }
+      while (view.hasRemaining() && !done) {
+        int k = Math.min(view.remaining(), scratch.length);
+        view.get(scratch, 0, k);
+        onBytes(scratch, 0, k);
+      }
+    } catch (Throwable t) {
+      garbage();
+      release();
+    }
+  }
 
   /** The application read the body to its end. */
-  public void onEnd() {}
+  public void onEnd() {
+    if (done) {
+      return;
+    }
+    try {
+      framer.end();
+      if (!dialect.streaming) {
+        call.complete = true;
+      } else if (!gaveUp) {
+        if (sse != null && values == 0 && sse.unknownLines > 0) {
+          garbage(); // text that was never SSE: an HTML page served as event-stream
+        } else {
+          dialect.onStreamEnd();
+        }
+      }
+    } catch (Throwable t) {
+      garbage();
+    }
+    done = true;
+    release();
+  }
 
   /** Reading failed or the application closed the body before its end. */
-  public void onAbort(boolean byApplication, Throwable cause) {}
+  public void onAbort(boolean byApplication, Throwable cause) {
+    if (done) {
+      return;
+    }
+    try {
+      // JSON clients stop at the closing brace and close: that is a complete body, not an abort.
+      if (!dialect.streaming && !gaveUp && framer.endIfComplete()) {
+        call.complete = true;
+      } else if (!call.complete) {
+        if (byApplication) {
+          call.fail(Tollgate.ErrorTypes.CLIENT_ABORTED);
+        }
+        // A failed read is the instrumentation's to classify (timeout, reset); we only leave the
+        // call marked incomplete.
+      }
+    } catch (Throwable t) {
+      garbage();
+    }
+    done = true;
+    release();
+  }
 
   public LlmCall call() {
     return call;
+  }
+
+  // ---- callbacks from the framers ------------------------------------------------------------
+
+  /** One complete value: an SSE event's data, an NDJSON line, an array element, or a body. */
+  void value(byte[] data, int off, int len, String sseEvent) {
+    int end = off + len;
+    int i = Json.skipWs(data, off, end);
+    if (i == end || done) {
+      return;
+    }
+    byte c = data[i];
+    if (c == '[' && isDoneMarker(data, i, end)) {
+      dialect.onDone();
+      values++;
+    } else if (c == '{' || c == '[') {
+      try {
+        dialect.onValue(data, i, end - i, sseEvent);
+        values++;
+      } catch (Throwable t) {
+        garbage();
+      }
+    }
+    // Other non-JSON data lines are ignored, as SSE clients do.
+  }
+
+  void capped(byte[] head, int headLen, byte[] tail, int tailLen) {
+    dialect.onCapped(head, headLen, tail, tailLen);
+    values++;
+  }
+
+  /** A blocking body turned out to be a JSON array: Gemini streaming without alt=sse. */
+  void streamingBody() {
+    dialect.streaming = true;
+  }
+
+  void arrayClosed() {
+    dialect.arrayClosed = true;
+  }
+
+  /** The body is not what we can read: give up on this call. */
+  void garbage() {
+    call.parseFailed = true;
+    gaveUp = true;
+    done = true;
+  }
+
+  boolean isDone() {
+    return done;
+  }
+
+  private void release() {
+    if (framer != null) {
+      try {
+        framer.release();
+      } catch (Throwable ignored) {
+        // nothing to do
+      }
+    }
+    scratch = null;
+  }
+
+  private static boolean isDoneMarker(byte[] d, int i, int end) {
+    int e = end;
+    while (e > i && (d[e - 1] == ' ' || d[e - 1] == '\n' || d[e - 1] == '\r' || d[e - 1] == '\t')) {
+      e--;
+    }
+    return e - i == 6
+        && d[i] == '['
+        && d[i + 1] == 'D'
+        && d[i + 2] == 'O'
+        && d[i + 3] == 'N'
+        && d[i + 4] == 'E'
+        && d[i + 5] == ']';
+  }
+
+  /** Case-insensitive media-type match that ignores parameters ("; charset=utf-8"). */
+  static boolean mediaType(String header, String type) {
+    if (header == null) {
+      return false;
+    }
+    int i = 0;
+    int n = header.length();
+    while (i < n && header.charAt(i) == ' ') {
+      i++;
+    }
+    int tl = type.length();
+    if (!header.regionMatches(true, i, type, 0, tl)) {
+      return false;
+    }
+    int j = i + tl;
+    return j == n || header.charAt(j) == ';' || header.charAt(j) == ' ';
+  }
+
+  // ---- for tests -----------------------------------------------------------------------------
+
+  /** Bytes currently held by the tap's buffers. */
+  int retainedBytes() {
+    return (framer == null ? 0 : framer.retainedBytes()) + (scratch == null ? 0 : scratch.length);
+  }
+
+  /** Events, lines or elements skipped for passing {@link #EVENT_CAP}. */
+  int skippedOversized() {
+    if (sse != null) {
+      return sse.oversizedEvents;
+    }
+    return 0;
+  }
+
+  boolean streaming() {
+    return dialect != null && dialect.streaming;
   }
 }

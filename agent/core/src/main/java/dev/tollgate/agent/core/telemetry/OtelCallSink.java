@@ -196,6 +196,7 @@ public final class OtelCallSink implements CallSink {
     putIfKnown(b, GenAi.USAGE_CACHE_READ_INPUT_TOKENS, call.cacheReadTokens);
     putIfKnown(b, GenAi.USAGE_CACHE_CREATION_INPUT_TOKENS, call.cacheWriteTokens);
     putIfKnown(b, GenAi.USAGE_REASONING_OUTPUT_TOKENS, call.reasoningTokens);
+    putIfKnown(b, Tollgate.TOTAL_TOKENS, call.totalTokens);
     if (call.firstChunkNanos != 0) {
       b.put(GenAi.RESPONSE_TIME_TO_FIRST_CHUNK, (call.firstChunkNanos - call.startNanos) / 1e9);
     }
