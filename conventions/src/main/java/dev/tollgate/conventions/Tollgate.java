@@ -33,6 +33,8 @@ public final class Tollgate {
   public static final String WAIT_SECONDS = "tollgate.controller.wait_seconds";
   public static final String REJECTED_BY = "tollgate.controller.rejected_by";
   public static final String BREAKER_STATE = "tollgate.breaker.state";
+  /** This attempt's response was withheld from the application and the request sent again. */
+  public static final String RETRIED = "tollgate.controller.retried";
 
   // Metrics.
   public static final String METRIC_CALLS = "tollgate.calls";
@@ -71,6 +73,8 @@ public final class Tollgate {
     public static final String STREAM_ERROR_EVENT = "stream_error_event";
     public static final String STREAM_TRUNCATED = "stream_truncated";
     public static final String CLIENT_ABORTED = "client_aborted";
+    /** The agent's controller refused the call (see {@code tollgate.controller.rejected_by}). */
+    public static final String REJECTED = "rejected";
     public static final String IO = "io_error";
     public static final String OTHER = "_OTHER";
   }

@@ -1,6 +1,9 @@
 package dev.tollgate.agent.core;
 
 import dev.tollgate.agent.core.config.AgentConfig;
+import dev.tollgate.agent.core.control.CallControl;
+import dev.tollgate.agent.core.control.ControllerTelemetry;
+import dev.tollgate.controller.Controller;
 import dev.tollgate.agent.core.detect.Recognizer;
 import dev.tollgate.agent.core.telemetry.CallSink;
 import dev.tollgate.agent.core.telemetry.CompositeSink;
@@ -47,7 +50,12 @@ public final class AgentRuntime {
       sinks.add(new DebugLogSink(diagnostics));
     }
     CallSink sink = new CompositeSink(sinks);
-    CallTracker t = new CallTracker(new Recognizer(config.endpoints), sink, NanoClock.SYSTEM);
+    CallControl control = null;
+    if (!config.policies.isEmpty()) {
+      control = new CallControl(Controller.builder().endpoints(config.policies).build());
+    }
+    CallTracker t = new CallTracker(new Recognizer(config.endpoints), sink, NanoClock.SYSTEM, control);
+    final CallControl controlForMetrics = control;
     tracker = t;
     Thread init = null;
     if (config.exportEnabled) {
@@ -55,7 +63,11 @@ public final class AgentRuntime {
           new Thread(
               () -> {
                 try {
-                  otel.setTarget(createOtelSink(config, diagnostics));
+                  OtelCallSink real = createOtelSink(config, diagnostics);
+                  if (controlForMetrics != null) {
+                    ControllerTelemetry.register(real.meter(), controlForMetrics);
+                  }
+                  otel.setTarget(real);
                 } catch (Throwable e) {
                   diagnostics.println("[tollgate] telemetry export disabled: " + e);
                 }
@@ -89,7 +101,7 @@ public final class AgentRuntime {
     tracker = t;
   }
 
-  private static CallSink createOtelSink(AgentConfig config, java.io.PrintStream diagnostics) {
+  private static OtelCallSink createOtelSink(AgentConfig config, java.io.PrintStream diagnostics) {
     // The SDK reports export failures through java.util.logging, possibly every few seconds; ours
     // are counted and reported once a minute instead (ThrottledExporters).
     Logger sdk = Logger.getLogger(io.opentelemetry.sdk.OpenTelemetrySdk.class.getPackage().getName().replace(".sdk", ""));

@@ -1,6 +1,7 @@
 package dev.tollgate.agent.core;
 
 import dev.tollgate.agent.core.call.LlmCall;
+import dev.tollgate.agent.core.control.CallControl;
 import dev.tollgate.agent.core.call.Route;
 import dev.tollgate.agent.core.detect.Recognizer;
 import dev.tollgate.agent.core.parse.HeaderLookup;
@@ -10,6 +11,7 @@ import dev.tollgate.agent.core.parse.ResponseHeaders;
 import dev.tollgate.agent.core.parse.ResponseTap;
 import dev.tollgate.agent.core.telemetry.CallSink;
 import dev.tollgate.conventions.Tollgate.ErrorTypes;
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -33,11 +35,28 @@ public final class CallTracker {
   private final Recognizer recognizer;
   private final CallSink sink;
   private final NanoClock clock;
+  private final CallControl control;
+
+  /**
+   * The attempt number of a retry the agent itself is about to send: set around the re-send, read
+   * by {@link #start} on the same thread.
+   */
+  private static final ThreadLocal<int[]> RETRY_ATTEMPT = ThreadLocal.withInitial(() -> new int[1]);
 
   public CallTracker(Recognizer recognizer, CallSink sink, NanoClock clock) {
+    this(recognizer, sink, clock, null);
+  }
+
+  /** @param control the controller around governed calls, or null when no endpoint has policies */
+  public CallTracker(Recognizer recognizer, CallSink sink, NanoClock clock, CallControl control) {
     this.recognizer = recognizer;
     this.sink = sink;
     this.clock = clock;
+    this.control = control;
+  }
+
+  public CallControl control() {
+    return control;
   }
 
   /** Null for a call that is not an LLM or Dify call: the caller then does nothing more. */
@@ -49,7 +68,64 @@ public final class CallTracker {
   }
 
   public TrackedCall start(Route route, String host, int port, String client) {
-    return new TrackedCall(new LlmCall(route, host, port, client, clock.nanoTime()));
+    TrackedCall t = new TrackedCall(new LlmCall(route, host, port, client, clock.nanoTime()));
+    int retry = RETRY_ATTEMPT.get()[0];
+    if (retry > 1) {
+      t.call.attempt = retry;
+    }
+    return t;
+  }
+
+  /** Runs {@code send} (which re-sends a request) so that the call it starts is numbered {@code attempt}. */
+  public static <T> T asAttempt(int attempt, java.util.function.Supplier<T> send) {
+    int[] slot = RETRY_ATTEMPT.get();
+    int previous = slot[0];
+    slot[0] = attempt;
+    try {
+      return send.get();
+    } finally {
+      slot[0] = previous;
+    }
+  }
+
+  /**
+   * Lets the controller hold or refuse the call, once its request is known. A refusal ends the call
+   * (exported with {@code tollgate.controller.rejected_by}) and is thrown for the application.
+   */
+  public void admit(TrackedCall t) throws IOException {
+    if (control == null) {
+      return;
+    }
+    try {
+      control.admit(t);
+    } catch (IOException e) {
+      if (t.markFinished()) {
+        t.call.fail(ErrorTypes.REJECTED);
+        complete(t);
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      // A controller fault must not stop the call: it goes ungoverned.
+    }
+  }
+
+  /**
+   * After the response headers (or a failure before them): should the agent send this request
+   * again? Null when not; the caller then hands the response to the application as it is.
+   */
+  public dev.tollgate.controller.retry.RetryDecision retryDecision(TrackedCall t, boolean responseStarted) {
+    if (control == null) {
+      return null;
+    }
+    try {
+      dev.tollgate.controller.retry.RetryDecision d = control.retryDecision(t, responseStarted);
+      if (d != null) {
+        t.call.retriedByController = true;
+      }
+      return d;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   public void requestBody(TrackedCall t, byte[] body, int offset, int length, boolean truncated) {
@@ -58,6 +134,9 @@ public final class CallTracker {
 
   public void requestHeaders(TrackedCall t, HeaderLookup headers) {
     RequestHeaders.inspect(t.call, headers);
+    if (headers != null && headers.get("x-stainless-retry-count") != null) {
+      t.sdkRetryCount(t.call.attempt - 1);
+    }
   }
 
   /**
@@ -123,6 +202,13 @@ public final class CallTracker {
 
   private void complete(TrackedCall t) {
     t.call.endNanos = clock.nanoTime();
+    if (control != null) {
+      try {
+        control.finished(t);
+      } catch (Throwable ignored) {
+        // the permit is released by the controller's own guards
+      }
+    }
     try {
       sink.record(t.call);
     } catch (Throwable ignored) {

@@ -16,6 +16,10 @@ public final class TrackedCall {
   public final LlmCall call;
   ResponseTap tap;
   private volatile int finished;
+  /** The controller's permit (a {@code dev.tollgate.controller.Admission}), or null when ungoverned. */
+  private Object admission;
+  /** The request's {@code x-stainless-retry-count}, -1 when absent. */
+  private int sdkRetryCount = -1;
 
   TrackedCall(LlmCall call) {
     this.call = call;
@@ -24,6 +28,22 @@ public final class TrackedCall {
   /** The response tap, or null before the response headers arrived. */
   public ResponseTap tap() {
     return tap;
+  }
+
+  public Object admission() {
+    return admission;
+  }
+
+  public void admission(Object a) {
+    admission = a;
+  }
+
+  public int sdkRetryCount() {
+    return sdkRetryCount;
+  }
+
+  public void sdkRetryCount(int n) {
+    sdkRetryCount = n;
   }
 
   boolean markFinished() {

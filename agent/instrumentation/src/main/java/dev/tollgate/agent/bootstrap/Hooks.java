@@ -7,14 +7,26 @@ package dev.tollgate.agent.bootstrap;
  * {@code Object}s; the implementation behind them is the agent's ordinary code.
  */
 public interface Hooks {
-  /** java.net.http: a request is about to be sent; returns a call handle or null. */
-  Object jdkHttpStart(Object request);
+  /**
+   * java.net.http: a request is about to be sent. Returns a call handle, null for a call that is
+   * not tracked, or a {@link Rejection} when the controller refused it.
+   */
+  Object jdkHttpStart(Object client, Object request);
 
   /** java.net.http: wraps the application's BodyHandler so the body is tapped on its way. */
   Object jdkHttpWrapHandler(Object call, Object handler);
 
-  /** java.net.http: sendAsync returned (or threw). */
-  void jdkHttpSent(Object call, Object future, Throwable thrown);
+  /**
+   * java.net.http: sendAsync returned (or threw). Returns the future to hand the application: the
+   * client's own, or one that also covers the controller's retries.
+   */
+  Object jdkHttpSent(Object call, Object client, Object request, Object handler, Object future, Throwable thrown);
+
+  /**
+   * HttpURLConnection: about to connect or send (getOutputStream, getInputStream). Returns a
+   * {@link Rejection} when the controller refused the call, else null.
+   */
+  Object urlConnectionEnter(Object connection);
 
   /** HttpURLConnection: getOutputStream returned; returns the stream to give the application. */
   Object urlConnectionOutput(Object connection, Object stream, Throwable thrown);
@@ -78,7 +90,7 @@ public interface Hooks {
   Hooks NOOP =
       new Hooks() {
         @Override
-        public Object jdkHttpStart(Object request) {
+        public Object jdkHttpStart(Object client, Object request) {
           return null;
         }
 
@@ -88,7 +100,15 @@ public interface Hooks {
         }
 
         @Override
-        public void jdkHttpSent(Object call, Object future, Throwable thrown) {}
+        public Object jdkHttpSent(
+            Object call, Object client, Object request, Object handler, Object future, Throwable thrown) {
+          return future;
+        }
+
+        @Override
+        public Object urlConnectionEnter(Object connection) {
+          return null;
+        }
 
         @Override
         public Object urlConnectionOutput(Object connection, Object stream, Throwable thrown) {

@@ -1,6 +1,8 @@
 package dev.tollgate.agent.installer;
 
 import dev.tollgate.agent.bootstrap.Hooks;
+import dev.tollgate.agent.bootstrap.Rejection;
+import java.io.IOException;
 import dev.tollgate.agent.instrumentation.jdkhttp.JdkHttpHelpers;
 import dev.tollgate.agent.instrumentation.urlconnection.UrlConnectionHelpers;
 import java.io.InputStream;
@@ -23,9 +25,11 @@ import dev.tollgate.agent.core.parse.ResponseTap;
  */
 final class HooksImpl implements Hooks {
   @Override
-  public Object jdkHttpStart(Object request) {
+  public Object jdkHttpStart(Object client, Object request) {
     try {
       return JdkHttpHelpers.start((HttpRequest) request);
+    } catch (IOException rejected) {
+      return new Rejection(rejected);
     } catch (Throwable t) {
       return null;
     }
@@ -42,11 +46,31 @@ final class HooksImpl implements Hooks {
   }
 
   @Override
-  public void jdkHttpSent(Object call, Object future, Throwable thrown) {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Object jdkHttpSent(
+      Object call, Object client, Object request, Object handler, Object future, Throwable thrown) {
     try {
-      JdkHttpHelpers.onSent(call, (CompletableFuture<?>) future, thrown);
+      return JdkHttpHelpers.onSent(
+          call,
+          (java.net.http.HttpClient) client,
+          (HttpRequest) request,
+          (HttpResponse.BodyHandler) handler,
+          (CompletableFuture) future,
+          thrown);
     } catch (Throwable ignored) {
-      // never reaches the application
+      return future;
+    }
+  }
+
+  @Override
+  public Object urlConnectionEnter(Object connection) {
+    try {
+      UrlConnectionHelpers.onEnter((HttpURLConnection) connection);
+      return null;
+    } catch (IOException rejected) {
+      return new Rejection(rejected);
+    } catch (Throwable t) {
+      return null;
     }
   }
 

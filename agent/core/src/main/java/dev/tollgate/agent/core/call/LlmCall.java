@@ -65,6 +65,13 @@ public final class LlmCall {
 
   /** Attempt number, 1-based; from {@code x-stainless-retry-count} or the controller. */
   public int attempt = 1;
+  /** Nanoseconds the controller held the call before sending it (rate or concurrency limits). */
+  public long controllerWaitNanos;
+  /** The limiter that refused the call ({@code requests}, {@code tokens}, {@code concurrency}, {@code circuit_breaker}), or null. */
+  public String rejectedBy;
+  /** True when the controller decided to retry this attempt (its response never reached the application). */
+  public boolean retriedByController;
+
   /** True when the response ended normally (end marker seen, or a complete blocking body). */
   public boolean complete;
   /** True when a parser met a body it could not understand and gave up on this call. */

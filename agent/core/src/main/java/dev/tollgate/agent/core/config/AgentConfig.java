@@ -1,6 +1,7 @@
 package dev.tollgate.agent.core.config;
 
 import dev.tollgate.agent.core.detect.EndpointConfig;
+import dev.tollgate.controller.policy.EndpointPolicy;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -27,6 +28,8 @@ public final class AgentConfig {
   public final List<EndpointConfig> endpoints;
   /** Raw per-endpoint controller settings (rate_limit, concurrency, retry, circuit_breaker), by endpoint name. */
   public final Map<String, Map<String, Object>> controllerSettings;
+  /** Parsed controller policies of the endpoints that have any. */
+  public final List<EndpointPolicy> policies;
   /** Where the configuration came from, for the one start-up line. */
   public final String source;
 
@@ -41,6 +44,7 @@ public final class AgentConfig {
       boolean debugCalls,
       List<EndpointConfig> endpoints,
       Map<String, Map<String, Object>> controllerSettings,
+      List<EndpointPolicy> policies,
       String source) {
     this.enabled = enabled;
     this.serviceName = serviceName;
@@ -52,6 +56,7 @@ public final class AgentConfig {
     this.debugCalls = debugCalls;
     this.endpoints = Collections.unmodifiableList(endpoints);
     this.controllerSettings = Collections.unmodifiableMap(controllerSettings);
+    this.policies = Collections.unmodifiableList(policies);
     this.source = source;
   }
 
@@ -67,6 +72,7 @@ public final class AgentConfig {
         false,
         List.of(),
         Map.of(),
+        List.of(),
         "defaults");
   }
 }

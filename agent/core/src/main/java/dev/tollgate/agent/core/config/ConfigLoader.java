@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tollgate.agent.core.call.Provider;
 import dev.tollgate.agent.core.detect.EndpointConfig;
+import dev.tollgate.controller.policy.EndpointPolicy;
+import dev.tollgate.controller.policy.PolicyParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,6 +141,7 @@ public final class ConfigLoader {
 
     List<EndpointConfig> endpoints = new ArrayList<>();
     Map<String, Map<String, Object>> controller = new LinkedHashMap<>();
+    List<EndpointPolicy> policies = new ArrayList<>();
     Object list = yaml.get("endpoints");
     if (list != null && !(list instanceof List)) {
       problems.add("'endpoints' must be a list; ignored");
@@ -174,7 +177,12 @@ public final class ConfigLoader {
         settings.remove("url");
         settings.remove("provider");
         if (!settings.isEmpty()) {
-          controller.put(name, settings);
+          try {
+            policies.add(PolicyParser.parseEndpoint(name, settings));
+            controller.put(name, settings);
+          } catch (IllegalArgumentException ex) {
+            problems.add(oneLine(ex) + "; the endpoint is observed but not governed");
+          }
         }
       }
     }
@@ -189,6 +197,7 @@ public final class ConfigLoader {
         debug,
         endpoints,
         controller,
+        policies,
         source);
   }
 

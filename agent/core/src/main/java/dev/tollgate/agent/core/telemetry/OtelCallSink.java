@@ -210,6 +210,13 @@ public final class OtelCallSink implements CallSink {
       b.put(Tollgate.PARSE_FAILED, true);
     }
     putIfNotNull(b, Tollgate.ERROR_MESSAGE_CODE, call.errorCode);
+    putIfNotNull(b, Tollgate.REJECTED_BY, call.rejectedBy);
+    if (call.controllerWaitNanos > 0) {
+      b.put(Tollgate.WAIT_SECONDS, call.controllerWaitNanos / 1e9);
+    }
+    if (call.retriedByController) {
+      b.put(Tollgate.RETRIED, true);
+    }
     putIfNotNull(b, Tollgate.DIFY_PRICE, call.difyTotalPrice);
     putIfNotNull(b, Tollgate.DIFY_CURRENCY, call.difyCurrency);
     putIfNotNull(b, Tollgate.DIFY_APP, call.difyAppId);

@@ -17,7 +17,7 @@ public interface ClientAdapter {
 
   record Request(String url, String body, Map<String, String> headers, Read read, int timeoutMillis) {}
 
-  /** status is -1 and error set when the call threw. */
+  /** status is -1 and error ("class: message") set when the call threw. */
   record Response(int status, byte[] body, String error) {}
 
   String name();

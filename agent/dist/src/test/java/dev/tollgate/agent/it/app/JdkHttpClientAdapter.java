@@ -40,7 +40,7 @@ public final class JdkHttpClientAdapter implements ClientAdapter {
       }
     } catch (Exception e) {
       Throwable c = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-      return new Response(-1, new byte[0], c.getClass().getName());
+      return new Response(-1, new byte[0], c.getClass().getName() + ": " + c.getMessage());
     }
   }
 }

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.tollgate.agent.bootstrap.Bridge;
+import dev.tollgate.agent.bootstrap.Rejection;
 import java.lang.instrument.Instrumentation;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,12 +38,14 @@ public final class JdkHttpClientInstrumentation {
   public static final class SendAsyncAdvice {
     private SendAsyncAdvice() {}
 
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    /** A {@link Rejection} skips the method: the controller refused the call. */
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Rejection.class)
     public static Object onEnter(
+        @Advice.This Object client,
         @Advice.Argument(0) HttpRequest request,
         @Advice.Argument(value = 1, readOnly = false) HttpResponse.BodyHandler<?> handler) {
-      Object call = Bridge.hooks.jdkHttpStart(request);
-      if (call != null) {
+      Object call = Bridge.hooks.jdkHttpStart(client, request);
+      if (call != null && !(call instanceof Rejection)) {
         handler = (HttpResponse.BodyHandler<?>) Bridge.hooks.jdkHttpWrapHandler(call, handler);
       }
       return call;
@@ -50,11 +53,16 @@ public final class JdkHttpClientInstrumentation {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(
+        @Advice.This Object client,
         @Advice.Enter Object call,
-        @Advice.Return CompletableFuture<?> future,
+        @Advice.Argument(0) HttpRequest request,
+        @Advice.Argument(1) HttpResponse.BodyHandler<?> handler,
+        @Advice.Return(readOnly = false) CompletableFuture<?> future,
         @Advice.Thrown Throwable thrown) {
-      if (call != null) {
-        Bridge.hooks.jdkHttpSent(call, future, thrown);
+      if (call instanceof Rejection) {
+        future = CompletableFuture.failedFuture(((Rejection) call).error);
+      } else if (call != null) {
+        future = (CompletableFuture<?>) Bridge.hooks.jdkHttpSent(call, client, request, handler, future, thrown);
       }
     }
   }

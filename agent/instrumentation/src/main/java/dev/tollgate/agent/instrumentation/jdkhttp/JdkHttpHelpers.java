@@ -6,6 +6,8 @@ import dev.tollgate.agent.core.TrackedCall;
 import dev.tollgate.agent.core.call.Route;
 import dev.tollgate.agent.core.parse.HeaderLookup;
 import java.net.URI;
+import dev.tollgate.controller.retry.RetryDecision;
+import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,8 +23,11 @@ public final class JdkHttpHelpers {
 
   private JdkHttpHelpers() {}
 
-  /** Returns a {@link TrackedCall} for an LLM call, or null (the cheap path for everything else). */
-  public static Object start(HttpRequest request) {
+  /**
+   * Returns a {@link TrackedCall} for an LLM call, or null (the cheap path for everything else).
+   * Throws when the controller refused the call.
+   */
+  public static Object start(HttpRequest request) throws java.io.IOException {
     CallTracker tracker = AgentRuntime.tracker();
     if (tracker == null || request == null) {
       return null;
@@ -40,6 +45,7 @@ public final class JdkHttpHelpers {
     TrackedCall call = tracker.start(route, uri.getHost(), port, CLIENT);
     tracker.requestHeaders(call, headers(request.headers()));
     RequestBodyCapture.capture(tracker, call, request);
+    tracker.admit(call);
     return call;
   }
 
@@ -51,26 +57,75 @@ public final class JdkHttpHelpers {
     return new TappingBodyHandler<>((TrackedCall) call, handler);
   }
 
-  /** The request was handed to the client; failures before a response end the call here. */
-  public static void onSent(Object call, CompletableFuture<?> future, Throwable thrown) {
+  /**
+   * The request was handed to the client; failures before a response end the call here. Returns
+   * the future the application gets: the client's own for an ungoverned call (observed, never
+   * replaced), or, when the controller may retry, one that completes with the final attempt.
+   */
+  public static <T> CompletableFuture<HttpResponse<T>> onSent(
+      Object call,
+      HttpClient client,
+      HttpRequest request,
+      HttpResponse.BodyHandler<T> handler,
+      CompletableFuture<HttpResponse<T>> future,
+      Throwable thrown) {
     TrackedCall t = (TrackedCall) call;
     CallTracker tracker = AgentRuntime.tracker();
     if (tracker == null) {
-      return;
+      return future;
     }
     if (thrown != null) {
       tracker.failed(t, thrown);
-      return;
+      return future;
     }
-    if (future != null) {
-      // Observe, never replace: the application keeps the very future the client returned.
+    if (future == null) {
+      return null;
+    }
+    boolean mayRetry =
+        tracker.control() != null
+            && tracker.control().governs(t.call)
+            && handler instanceof TappingBodyHandler
+            && client != null;
+    if (!mayRetry) {
       future.whenComplete(
           (r, e) -> {
             if (e != null) {
               tracker.failed(t, e);
             }
           });
+      return future;
     }
+    HttpResponse.BodyHandler<T> original = ((TappingBodyHandler<T>) handler).delegate;
+    return future
+        .handle(
+            (response, error) -> {
+              RetryDecision retry;
+              if (error != null) {
+                tracker.failed(t, error);
+                retry = tracker.retryDecision(t, false);
+                if (retry == null) {
+                  return CompletableFuture.<HttpResponse<T>>failedFuture(unwrap(error));
+                }
+              } else if (t.call.retriedByController) {
+                // The handler withheld this response from the application to send again.
+                retry = ((TappingBodyHandler<T>) handler).retry;
+              } else {
+                return CompletableFuture.completedFuture(response);
+              }
+              int next = t.call.attempt + 1;
+              java.util.concurrent.Executor later =
+                  CompletableFuture.delayedExecutor(
+                      Math.max(0, retry.delayNanos()), java.util.concurrent.TimeUnit.NANOSECONDS);
+              return CompletableFuture.supplyAsync(() -> null, later)
+                  .thenCompose(
+                      ignored ->
+                          CallTracker.asAttempt(next, () -> client.sendAsync(request, original)));
+            })
+        .thenCompose(f -> f);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   static HeaderLookup headers(HttpHeaders headers) {
@@ -80,7 +135,9 @@ public final class JdkHttpHelpers {
   /** Wraps the application's handler; the application's own subscriber still receives every byte. */
   static final class TappingBodyHandler<T> implements HttpResponse.BodyHandler<T> {
     private final TrackedCall call;
-    private final HttpResponse.BodyHandler<T> delegate;
+    final HttpResponse.BodyHandler<T> delegate;
+    /** Set when the controller decided to send the request again instead of answering with this response. */
+    volatile RetryDecision retry;
 
     TappingBodyHandler(TrackedCall call, HttpResponse.BodyHandler<T> delegate) {
       this.call = call;
@@ -89,19 +146,32 @@ public final class JdkHttpHelpers {
 
     @Override
     public HttpResponse.BodySubscriber<T> apply(HttpResponse.ResponseInfo info) {
-      HttpResponse.BodySubscriber<T> subscriber = delegate.apply(info);
+      CallTracker tracker = null;
       try {
-        CallTracker tracker = AgentRuntime.tracker();
-        if (tracker != null && subscriber != null) {
+        tracker = AgentRuntime.tracker();
+        if (tracker != null) {
           // The JDK client does not decompress: the application and the tap see the same bytes.
           String encoding = info.headers().firstValue("content-encoding").orElse(null);
           tracker.response(call, info.statusCode(), headers(info.headers()), encoding);
-          return new TappingSubscriber<>(subscriber, call, tracker);
+          if (info.statusCode() >= 400) {
+            // Decided before the application's handler sees anything: no byte of a response
+            // that is retried reaches the application.
+            RetryDecision d = tracker.retryDecision(call, false);
+            if (d != null) {
+              retry = d;
+              return new TappingSubscriber<>(
+                  HttpResponse.BodySubscribers.replacing((T) null), call, tracker);
+            }
+          }
         }
       } catch (Throwable ignored) {
         // fall through to the application's own subscriber
       }
-      return subscriber;
+      HttpResponse.BodySubscriber<T> subscriber = delegate.apply(info);
+      if (tracker == null || subscriber == null) {
+        return subscriber;
+      }
+      return new TappingSubscriber<>(subscriber, call, tracker);
     }
   }
 

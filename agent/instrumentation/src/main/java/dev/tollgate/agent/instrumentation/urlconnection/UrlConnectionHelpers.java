@@ -34,11 +34,14 @@ public final class UrlConnectionHelpers {
 
   static final class State {
     final TrackedCall call;
+    /** Set when the controller refused the call: every later attempt to use it fails the same way. */
+    IOException rejected;
     RequestTapOutputStream out;
     TappedInputStream in;
     OutputStream rawOut;
     InputStream rawIn;
     boolean responseSeen;
+    boolean admitted;
 
     State(TrackedCall call) {
       this.call = call;
@@ -65,6 +68,42 @@ public final class UrlConnectionHelpers {
         tracker.requestHeaders(s.call, name -> conn.getRequestProperty(name));
       }
       return s;
+    }
+  }
+
+  /**
+   * Before the connection connects or sends: starts tracking an LLM call and lets the controller
+   * hold or refuse it. Throws the refusal.
+   */
+  public static void onEnter(HttpURLConnection c) throws IOException {
+    boolean[] busy = BUSY.get();
+    if (busy[0]) {
+      return;
+    }
+    CallTracker tracker = AgentRuntime.tracker();
+    if (tracker == null || tracker.control() == null) {
+      // Without a controller there is nothing to decide before the call; the exit advice starts
+      // tracking, which keeps the common path as short as it was.
+      return;
+    }
+    State s = state(c, true);
+    if (s == null) {
+      return;
+    }
+    synchronized (s) {
+      if (s.rejected != null) {
+        throw s.rejected;
+      }
+      if (s.admitted) {
+        return;
+      }
+      s.admitted = true;
+      try {
+        tracker.admit(s.call);
+      } catch (IOException e) {
+        s.rejected = e;
+        throw e;
+      }
     }
   }
 

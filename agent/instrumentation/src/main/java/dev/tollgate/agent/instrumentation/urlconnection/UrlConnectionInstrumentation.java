@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.tollgate.agent.bootstrap.Bridge;
+import dev.tollgate.agent.bootstrap.Rejection;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
@@ -37,24 +38,45 @@ public final class UrlConnectionInstrumentation {
   public static final class OutputAdvice {
     private OutputAdvice() {}
 
+    /** A {@link Rejection} skips the method and is thrown instead: the controller refused the call. */
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Rejection.class)
+    public static Object onEnter(@Advice.This HttpURLConnection connection) {
+      return Bridge.hooks.urlConnectionEnter(connection);
+    }
+
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(
         @Advice.This HttpURLConnection connection,
+        @Advice.Enter Object entered,
         @Advice.Return(readOnly = false) OutputStream out,
-        @Advice.Thrown Throwable thrown) {
-      out = (OutputStream) Bridge.hooks.urlConnectionOutput(connection, out, thrown);
+        @Advice.Thrown(readOnly = false) Throwable thrown) {
+      if (entered instanceof Rejection) {
+        thrown = ((Rejection) entered).error;
+      } else {
+        out = (OutputStream) Bridge.hooks.urlConnectionOutput(connection, out, thrown);
+      }
     }
   }
 
   public static final class InputAdvice {
     private InputAdvice() {}
 
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Rejection.class)
+    public static Object onEnter(@Advice.This HttpURLConnection connection) {
+      return Bridge.hooks.urlConnectionEnter(connection);
+    }
+
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(
         @Advice.This HttpURLConnection connection,
+        @Advice.Enter Object entered,
         @Advice.Return(readOnly = false) InputStream in,
-        @Advice.Thrown Throwable thrown) {
-      in = (InputStream) Bridge.hooks.urlConnectionInput(connection, in, thrown, false);
+        @Advice.Thrown(readOnly = false) Throwable thrown) {
+      if (entered instanceof Rejection) {
+        thrown = ((Rejection) entered).error;
+      } else {
+        in = (InputStream) Bridge.hooks.urlConnectionInput(connection, in, thrown, false);
+      }
     }
   }
 
