@@ -88,32 +88,41 @@ service_url=$(start sample-service java -javaagent:"$agent" \
   -jar "$service" --base-url "$fake_url/v1" --model gpt-4o-mini --port 0)
 echo "sample service  $service_url  (java.net.http inside; the agent attached with -javaagent)"
 
+# load SECONDS LABEL [extra loadgen flags]: closed-loop load on the sample service's POST /ask.
 load() {
-  java -jar "$loadgen" --url "$service_url" --scenario service --concurrency 16 --duration "${1}s" --progress off --timeout 10s "${@:2}" >"$work/load-$2.txt" 2>&1 || true
+  local seconds=$1 label=$2
+  shift 2
+  java -jar "$loadgen" --url "$service_url" --scenario service --concurrency 16 --duration "${seconds}s" \
+    --progress off --timeout 10s "$@" >"$work/load-$label.txt" 2>&1 || true
+}
+# The load generator's headline: requests, throughput, latency and the error kinds that occurred.
+summary_of() {
+  grep -E '^(requests|throughput)|^  request |^  (timeout|429|5xx|4xx|connection) +[1-9]' "$1" || true
 }
 fake_config() { java demo/Http.java post "$fake_url/admin/config" "$1"; }
 
 say "Phase 1: calm (${phase_seconds}s, 16 concurrent users, half of them streaming)"
 load "$phase_seconds" calm &
 l1=$!
-java -jar "$loadgen" --url "$service_url" --scenario service --stream --concurrency 8 --duration "${phase_seconds}s" --progress off --timeout 10s >"$work/load-calm-stream.txt" 2>&1 || true
+load "$phase_seconds" calm-stream --stream
 wait $l1 || true
-sed -n '/latency/,$p' "$work/load-calm.txt" | head -20
+cat "$work/load-calm.txt"
 
 say "Phase 2: a 429 storm (30% of requests answered 429 with Retry-After: 1); the agent retries with backoff"
 fake_config '{"rate429": 0.3, "retryAfterSeconds": 1}'
 load "$phase_seconds" storm
 fake_config '{"rate429": 0}'
-grep -E 'requests|errors|throughput' "$work/load-storm.txt" | head -8 || true
+summary_of "$work/load-storm.txt"
 
 say "Phase 3: an outage (every request 503); the circuit breaker opens and calls fail fast"
 fake_config '{"outage": true, "outageMode": "503"}'
 load 8 outage
 fake_config '{"outage": false}'
-grep -E 'requests|errors|throughput' "$work/load-outage.txt" | head -8 || true
+summary_of "$work/load-outage.txt"
 
 say "Phase 4: recovery (${phase_seconds}s); the breaker probes and closes, alerts resolve"
 load "$phase_seconds" recovery
+summary_of "$work/load-recovery.txt"
 sleep 4
 
 say "What the sidecar saw"
