@@ -1,5 +1,6 @@
 package dev.tollgate.sidecar;
 
+import dev.tollgate.sidecar.alerts.Rules;
 import dev.tollgate.sidecar.config.Config;
 import dev.tollgate.sidecar.config.ConfigException;
 import dev.tollgate.sidecar.config.ConfigLoader;
@@ -42,5 +43,21 @@ public final class Main {
             + ", "
             + (config.token() == null ? "no token" : "token required")
             + ")");
+    System.out.println(
+        "prices as of "
+            + app.prices().asOf()
+            + " ("
+            + app.prices().source()
+            + "); "
+            + app.alerts().rules().size()
+            + " alert rules from "
+            + app.rules().source()
+            + (app.rules().errors().isEmpty()
+                ? ""
+                : ", " + app.rules().errors().size() + " failed to load (see /api/v1/rules)")
+            + "; "
+            + config.receivers().size()
+            + " receiver(s); evaluated every "
+            + Rules.format(config.evalInterval()));
   }
 }

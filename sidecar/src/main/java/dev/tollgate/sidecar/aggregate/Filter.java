@@ -24,6 +24,17 @@ public final class Filter {
     return new Filter(copy);
   }
 
+  /**
+   * A filter with {@code d == value} added, where "" is a value too (series without that
+   * dimension); for grouping, where every group needs its own condition.
+   */
+  public Filter andExactly(Dimension d, String value) {
+    EnumMap<Dimension, String> copy = new EnumMap<>(Dimension.class);
+    copy.putAll(conditions);
+    copy.put(d, value == null ? "" : value);
+    return new Filter(copy);
+  }
+
   public boolean matches(SeriesKey key) {
     for (Map.Entry<Dimension, String> e : conditions.entrySet()) {
       if (!key.get(e.getKey()).equals(e.getValue())) {

@@ -2,6 +2,12 @@ package dev.tollgate.sidecar.api;
 
 import dev.tollgate.sidecar.aggregate.Aggregator;
 import dev.tollgate.sidecar.aggregate.ControllerState;
+import dev.tollgate.sidecar.alerts.AlertEngine;
+import dev.tollgate.sidecar.alerts.Receiver;
+import dev.tollgate.sidecar.alerts.RuleSet;
+import dev.tollgate.sidecar.costs.Budgets;
+import dev.tollgate.sidecar.costs.CostLedger;
+import dev.tollgate.sidecar.costs.PriceBook;
 import dev.tollgate.sidecar.export.PrometheusExporter;
 import dev.tollgate.sidecar.ingest.IngestStats;
 import dev.tollgate.sidecar.ingest.IngestStats.Result;
@@ -12,7 +18,9 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -25,6 +33,8 @@ public final class Routes {
   private final Auth auth;
   private final IngestHandlers ingest;
   private final QueryHandlers queries;
+  private final CostHandlers costs;
+  private final AlertHandlers alerts;
   private final PrometheusExporter exporter;
   private final IngestStats stats;
   private final Aggregator aggregator;
@@ -40,10 +50,19 @@ public final class Routes {
       Aggregator aggregator,
       ControllerState controller,
       PrometheusExporter exporter,
-      BooleanSupplier storeHealthy) {
+      BooleanSupplier storeHealthy,
+      CostLedger ledger,
+      PriceBook prices,
+      Budgets budgets,
+      AlertEngine engine,
+      RuleSet ruleSet,
+      List<Receiver> receivers,
+      Duration evalInterval) {
     this.auth = new Auth(token);
     this.ingest = new IngestHandlers(maxBodyBytes, traces, metrics, stats, json);
     this.queries = new QueryHandlers(aggregator, controller, json);
+    this.costs = new CostHandlers(ledger, prices, budgets, json);
+    this.alerts = new AlertHandlers(engine, ruleSet, receivers, evalInterval, json);
     this.exporter = exporter;
     this.stats = stats;
     this.aggregator = aggregator;
@@ -64,6 +83,13 @@ public final class Routes {
     config.routes.get("/api/v1/summary", queries::summary);
     config.routes.get("/api/v1/breakdown", queries::breakdown);
     config.routes.get("/api/v1/timeseries", queries::timeseries);
+    config.routes.get("/api/v1/costs", costs::costs);
+    config.routes.get("/api/v1/costs/timeseries", costs::timeseries);
+    config.routes.get("/api/v1/budgets", costs::budgets);
+    config.routes.get("/api/v1/prices", costs::prices);
+    config.routes.get("/api/v1/alerts", alerts::alerts);
+    config.routes.get("/api/v1/alerts/history", alerts::history);
+    config.routes.get("/api/v1/rules", alerts::rules);
     config.routes.get("/healthz", this::health);
     config.routes.get("/metrics", this::metrics);
     config.routes.exception(BadRequest.class, (e, ctx) -> json.error(ctx, e.status, e.getMessage()));

@@ -3,12 +3,15 @@ package dev.tollgate.sidecar.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.sidecar.costs.CostSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -42,7 +45,18 @@ public final class ConfigLoader {
           new Key("token-file", "FILE", "read the token from this file instead"),
           new Key(
               "max-body-bytes", "SIZE", "largest request body, also after gunzip (default 8MB)"),
-          new Key("flush-interval", "DURATION", "how often rollups go to SQLite (default 5s)"));
+          new Key("flush-interval", "DURATION", "how often rollups go to SQLite (default 5s)"),
+          new Key("prices", "FILE", "LiteLLM-format price file over the bundled table"),
+          new Key("rules", "FILE", "alert rules file (default: the bundled default rules)"),
+          new Key("eval-interval", "DURATION", "how often alert rules are evaluated (default 15s)"),
+          new Key("timezone", "ZONE", "zone of calendar days and months for costs (default UTC)"),
+          new Key("external-url", "URL", "this sidecar's URL for links in alerts"));
+
+  /** YAML-only sections (structured; no flag or environment variable). */
+  static final List<String> SECTIONS = List.of("costs", "budgets", "receivers");
+
+  /** What a YAML file gave: scalar keys, and the structured sections. */
+  private record FileSettings(Map<String, String> values, Map<String, JsonNode> sections) {}
 
   /** The result of parsing: either help was asked for, or a configuration. */
   public record Parsed(boolean help, Config config) {}
@@ -83,7 +97,9 @@ public final class ConfigLoader {
     if (configFile == null) {
       configFile = env.get("TOLLGATE_SIDECAR_CONFIG");
     }
-    Map<String, String> file = configFile == null ? Map.of() : readYaml(configFile);
+    FileSettings fileSettings =
+        configFile == null ? new FileSettings(Map.of(), Map.of()) : readYaml(configFile);
+    Map<String, String> file = fileSettings.values();
 
     Map<String, String> merged = new LinkedHashMap<>();
     for (Key k : KEYS) {
@@ -98,7 +114,15 @@ public final class ConfigLoader {
         merged.put(k.name(), v);
       }
     }
-    return new Parsed(false, build(merged));
+    Config config = build(merged);
+    Map<String, JsonNode> sections = fileSettings.sections();
+    CostSettings costs = ConfigSections.costs(sections.get("costs"));
+    config =
+        config
+            .withCosts(costs)
+            .withBudgets(ConfigSections.budgets(sections.get("budgets"), costs.currencies()))
+            .withReceivers(ConfigSections.receivers(sections.get("receivers")));
+    return new Parsed(false, config);
   }
 
   private static Key key(String name) {
@@ -110,7 +134,7 @@ public final class ConfigLoader {
     return null;
   }
 
-  private static Map<String, String> readYaml(String file) throws ConfigException {
+  private static FileSettings readYaml(String file) throws ConfigException {
     JsonNode root;
     try {
       byte[] bytes = Files.readAllBytes(Path.of(file));
@@ -119,14 +143,19 @@ public final class ConfigLoader {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
     Map<String, String> out = new LinkedHashMap<>();
+    Map<String, JsonNode> sections = new LinkedHashMap<>();
     if (root == null || root.isMissingNode() || root.isNull()) {
-      return out; // an empty file
+      return new FileSettings(out, sections); // an empty file
     }
     if (!root.isObject()) {
       throw new ConfigException(file + ": expected a mapping of keys to values");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
+      if (SECTIONS.contains(e.getKey())) {
+        sections.put(e.getKey(), e.getValue());
+        continue;
+      }
       if (key(e.getKey()) == null) {
         throw new ConfigException(file + ": unknown key '" + e.getKey() + "'");
       }
@@ -135,7 +164,7 @@ public final class ConfigLoader {
       }
       out.put(e.getKey(), e.getValue().asText());
     }
-    return out;
+    return new FileSettings(out, sections);
   }
 
   private static Config build(Map<String, String> v) throws ConfigException {
@@ -181,7 +210,61 @@ public final class ConfigLoader {
     if (flush.toMillis() < 100 || flush.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new ConfigException("flush-interval: must be between 100ms and 10m");
     }
-    return new Config(bind, port, dataDir, retention, maxSeries, token, maxBody, flush);
+    Path prices = readableFile(v, "prices");
+    Path rules = readableFile(v, "rules");
+    Duration eval = duration(v, "eval-interval", d.evalInterval());
+    if (eval.toMillis() < 100 || eval.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new ConfigException("eval-interval: must be between 100ms and 10m");
+    }
+    ZoneId zone = d.timezone();
+    if (v.containsKey("timezone")) {
+      try {
+        zone = ZoneId.of(v.get("timezone").trim());
+      } catch (DateTimeException e) {
+        throw new ConfigException(
+            "timezone: '" + v.get("timezone") + "' is not a time zone (e.g. UTC, Asia/Shanghai)");
+      }
+    }
+    String externalUrl = v.get("external-url");
+    if (externalUrl != null) {
+      externalUrl = externalUrl.trim();
+      if (!externalUrl.startsWith("http://") && !externalUrl.startsWith("https://")) {
+        throw new ConfigException("external-url: must start with http:// or https://");
+      }
+    }
+    return new Config(
+        bind,
+        port,
+        dataDir,
+        retention,
+        maxSeries,
+        token,
+        maxBody,
+        flush,
+        prices,
+        rules,
+        eval,
+        zone,
+        externalUrl,
+        d.costs(),
+        d.budgets(),
+        d.receivers());
+  }
+
+  private static Path readableFile(Map<String, String> v, String key) throws ConfigException {
+    String s = v.get(key);
+    if (s == null) {
+      return null;
+    }
+    try {
+      Path p = Path.of(s.trim());
+      if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+        throw new ConfigException(key + ": cannot read " + s);
+      }
+      return p;
+    } catch (InvalidPathException e) {
+      throw new ConfigException(key + ": " + e.getMessage());
+    }
   }
 
   private static long integer(Map<String, String> v, String key, long def, long min, long max)
@@ -272,6 +355,8 @@ public final class ConfigLoader {
       sb.append(String.format("  %-28s %s%n", "", "(env " + k.env() + ")"));
     }
     sb.append(String.format("  %-28s %s%n", "--help", "print this and exit"));
+    sb.append("\nYAML-only sections: costs (price overrides, endpoint prices, patterns,\n");
+    sb.append("deployments, currencies), budgets, receivers; see docs/costs.md, docs/alerts.md.\n");
     sb.append("\nPrecedence: flags, then environment, then the YAML file, then defaults.\n");
     sb.append("Exit status: 2 for a configuration error, 1 when the sidecar could not start\n");
     sb.append("(port in use, data directory unusable). SIGTERM or SIGINT stops it cleanly,\n");

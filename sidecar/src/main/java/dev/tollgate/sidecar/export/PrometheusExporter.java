@@ -6,6 +6,16 @@ import dev.tollgate.sidecar.aggregate.CallListener;
 import dev.tollgate.sidecar.aggregate.CallRecord;
 import dev.tollgate.sidecar.aggregate.ControllerState;
 import dev.tollgate.sidecar.aggregate.SeriesKey;
+import dev.tollgate.sidecar.alerts.AlertEngine;
+import dev.tollgate.sidecar.alerts.Notifier;
+import dev.tollgate.sidecar.alerts.Receiver;
+import dev.tollgate.sidecar.alerts.Rule;
+import dev.tollgate.sidecar.costs.Budget;
+import dev.tollgate.sidecar.costs.Budgets;
+import dev.tollgate.sidecar.costs.CallCost;
+import dev.tollgate.sidecar.costs.CostKey;
+import dev.tollgate.sidecar.costs.CostLedger;
+import dev.tollgate.sidecar.costs.CostService;
 import dev.tollgate.sidecar.ingest.IngestStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -39,7 +49,8 @@ import java.util.function.ToLongFunction;
  * ControllerState} on each scrape. Every name is documented in docs/sidecar.md; Micrometer's
  * Prometheus naming adds {@code _total} to counters and {@code _seconds} to timers.
  */
-public final class PrometheusExporter implements CallListener, AutoCloseable {
+public final class PrometheusExporter
+    implements CallListener, CostService.CostListener, AutoCloseable {
   static final String CALLS = "tollgate.calls";
   static final String DURATION = "tollgate.call.duration";
   static final String TTFT = "tollgate.time.to.first.chunk";
@@ -53,6 +64,18 @@ public final class PrometheusExporter implements CallListener, AutoCloseable {
   static final String CONCURRENCY_LIMIT = "tollgate.concurrency.limit";
   static final String BREAKER_STATE = "tollgate.breaker.state";
   static final String BREAKER_TRANSITIONS = "tollgate.breaker.transitions";
+  static final String COST = "tollgate.cost.usd";
+  static final String COST_ESTIMATED = "tollgate.cost.estimated.usd";
+  static final String DIFY_DRIFT = "tollgate.dify.price.drift.usd";
+  static final String UNPRICED = "tollgate.unpriced.calls";
+  static final String MONTH_TO_DATE = "tollgate.cost.month.to.date.usd";
+  static final String FORECAST = "tollgate.cost.forecast.month.usd";
+  static final String BUDGET_LIMIT = "tollgate.budget.limit.usd";
+  static final String BUDGET_SPENT = "tollgate.budget.spent.usd";
+  static final String BUDGET_RATIO = "tollgate.budget.used.ratio";
+  static final String ALERTS_FIRING = "tollgate.alerts.firing";
+  static final String NOTIFICATIONS = "tollgate.alert.notifications";
+  static final String RULE_ERRORS = "tollgate.alert.rule.load.errors";
 
   /** Distinct error types / limiters / currencies exported before the rest become _OTHER. */
   private static final int VOCABULARY_LIMIT = 64;
@@ -75,6 +98,22 @@ public final class PrometheusExporter implements CallListener, AutoCloseable {
           Map.entry(CONCURRENCY_LIMIT, "Current concurrency limit (latest agent report)"),
           Map.entry(BREAKER_STATE, "Circuit breaker state: 0 closed, 1 open, 2 half-open"),
           Map.entry(BREAKER_TRANSITIONS, "Circuit breaker transitions, by target state"),
+          Map.entry(
+              COST, "Cost of calls in USD: Dify's reported price where given, else the estimate"),
+          Map.entry(
+              COST_ESTIMATED, "Price-table estimate of calls in USD (also with a reported price)"),
+          Map.entry(
+              DIFY_DRIFT, "Dify reported price minus the estimate, USD, by direction (over/under)"),
+          Map.entry(UNPRICED, "Calls whose cost is unknown (no price for the model, unknown tokens)"),
+          Map.entry(MONTH_TO_DATE, "Cost of the current calendar month so far, USD"),
+          Map.entry(FORECAST, "Linear forecast of the current calendar month's cost, USD"),
+          Map.entry(BUDGET_LIMIT, "Budget limit for the period, USD"),
+          Map.entry(BUDGET_SPENT, "Spent in the budget's current period, USD"),
+          Map.entry(BUDGET_RATIO, "Spent / limit for the budget's current period"),
+          Map.entry(ALERTS_FIRING, "Alert instances firing, per rule (1 while an ungrouped rule fires)"),
+          Map.entry(
+              NOTIFICATIONS, "Alert notifications by receiver and result (success, retry, failure, dropped)"),
+          Map.entry(RULE_ERRORS, "Rules in the rules file that failed to load"),
           Map.entry("tollgate.sidecar.ingest.requests", "OTLP requests received, by signal and result"),
           Map.entry("tollgate.sidecar.decode.errors", "OTLP requests whose body could not be decoded"),
           Map.entry("tollgate.sidecar.spans", "Spans received: accepted, skipped (not GenAI), too_old"),
@@ -325,6 +364,115 @@ public final class PrometheusExporter implements CallListener, AutoCloseable {
         all.clear();
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Costs, budgets and alerts.
+
+  private final Map<CostKey, CostMeters> costMeters = new ConcurrentHashMap<>();
+
+  @Override
+  public void onCost(CallRecord call, CostKey key, CallCost cost) {
+    costMeters.computeIfAbsent(key, CostMeters::new).record(cost);
+  }
+
+  /** The cost counters of one cost key (a series without its operation). */
+  private final class CostMeters {
+    private final Counter cost;
+    private final Counter estimated;
+    private final Counter driftOver;
+    private final Counter driftUnder;
+    private final Counter unpriced;
+
+    CostMeters(CostKey k) {
+      Tags tags =
+          Tags.of(
+              "service", k.service(),
+              "provider", k.provider(),
+              "model", k.model(),
+              "endpoint", k.endpoint(),
+              "dify_app", k.difyApp());
+      cost = counter(COST, tags);
+      estimated = counter(COST_ESTIMATED, tags);
+      Tags drift =
+          Tags.of("service", k.service(), "endpoint", k.endpoint(), "dify_app", k.difyApp());
+      driftOver = counter(DIFY_DRIFT, drift.and("direction", "over"));
+      driftUnder = counter(DIFY_DRIFT, drift.and("direction", "under"));
+      unpriced =
+          counter(
+              UNPRICED,
+              Tags.of(
+                  "service", k.service(),
+                  "provider", k.provider(),
+                  "model", k.model(),
+                  "endpoint", k.endpoint()));
+    }
+
+    private Counter counter(String name, Tags t) {
+      return Counter.builder(name).description(help(name)).tags(t).register(registry);
+    }
+
+    void record(CallCost c) {
+      if (!c.isPriced()) {
+        unpriced.increment();
+        return;
+      }
+      if (c.costUsd() > 0) {
+        cost.increment(c.costUsd());
+      }
+      if (c.estimatedUsd() > 0) {
+        estimated.increment(c.estimatedUsd());
+      }
+      if (c.hasDrift()) {
+        double d = c.reportedUsd() - c.estimatedUsd();
+        if (d > 0) {
+          driftOver.increment(d);
+        } else if (d < 0) {
+          driftUnder.increment(-d);
+        }
+      }
+    }
+  }
+
+  /** Month to date and the month's forecast, {@code scope="all"}. */
+  public void bindCosts(CostLedger ledger) {
+    gauge(
+        MONTH_TO_DATE,
+        Tags.of("scope", "all"),
+        ledger,
+        l -> l.total(Map.of(), l.monthToDate()).cost());
+    gauge(FORECAST, Tags.of("scope", "all"), ledger, l -> l.forecastMonth(Map.of()));
+  }
+
+  /** Limit, spent and used ratio of every budget. */
+  public void bindBudgets(Budgets budgets) {
+    for (Budget b : budgets.all()) {
+      Tags t = Tags.of("budget", b.name(), "period", b.period().label());
+      gauge(BUDGET_LIMIT, t, b, Budget::limitUsd);
+      gauge(BUDGET_SPENT, t, budgets, x -> x.status(b).spentUsd());
+      gauge(BUDGET_RATIO, t, budgets, x -> x.status(b).usedRatio());
+    }
+  }
+
+  /** Firing alerts per rule, notification outcomes per receiver, and rule load errors. */
+  public void bindAlerts(AlertEngine engine, Notifier notifier, int ruleLoadErrors) {
+    for (Rule r : engine.rules()) {
+      gauge(
+          ALERTS_FIRING,
+          Tags.of("alertname", r.name(), "severity", r.severity()),
+          engine,
+          e -> e.firingCounts().getOrDefault(r.name(), 0));
+    }
+    for (Receiver r : notifier.receivers()) {
+      for (String result : Notifier.RESULTS) {
+        functionCounter(
+            NOTIFICATIONS,
+            Tags.of("receiver", r.name(), "result", result),
+            notifier,
+            n -> n.count(r.name(), result));
+      }
+    }
+    gauge(RULE_ERRORS, Tags.empty(), engine, e -> ruleLoadErrors);
   }
 
   /** Drops the meters of series the aggregator forgot (no data left in its horizon). */

@@ -32,7 +32,8 @@ public final class RollupStore implements AutoCloseable {
   public static final String FILE_NAME = "tollgate-sidecar.db";
 
   /** Migrations in order; the version of the n-th is n. */
-  static final List<String> MIGRATIONS = List.of("V1__rollups.sql");
+  static final List<String> MIGRATIONS =
+      List.of("V1__rollups.sql", "V2__costs.sql", "V3__alerts.sql");
 
   private static final TypeReference<Map<String, Long>> COUNTS = new TypeReference<>() {};
   private static final String COLUMNS =
@@ -229,6 +230,17 @@ public final class RollupStore implements AutoCloseable {
       p.setLong(1, beforeMinute);
       return p.executeUpdate();
     }
+  }
+
+  /** Work on the shared connection; the cost and alert stores use the same file. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} on the connection under this store's lock (one connection, one writer). */
+  synchronized <T> T withConnection(SqlWork<T> work) throws SQLException {
+    return work.run(connection);
   }
 
   /** Number of stored rollups (diagnostics, tests). */

@@ -32,7 +32,25 @@ class RollupStoreTest {
       assertThat(s.schemaVersion()).isEqualTo(RollupStore.MIGRATIONS.size());
     }
     try (RollupStore s = RollupStore.open(dir)) { // reopening applies nothing twice
-      assertThat(s.schemaVersion()).isEqualTo(1);
+      assertThat(s.schemaVersion()).isEqualTo(RollupStore.MIGRATIONS.size());
+    }
+  }
+
+  @Test
+  void upgradesADatabaseFromTheFirstVersion() throws Exception {
+    RollupStore.open(dir).close();
+    // Make it look like a file written by the first sidecar: rollups only.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(RollupStore.FILE_NAME));
+        Statement st = c.createStatement()) {
+      st.execute("DROP TABLE cost_rollup");
+      st.execute("DROP TABLE alert_state");
+      st.execute("DROP TABLE alert_history");
+      st.execute("DELETE FROM schema_version WHERE version > 1");
+    }
+    try (RollupStore s = RollupStore.open(dir)) {
+      assertThat(s.schemaVersion()).isEqualTo(3);
+      assertThat(new CostStore(s).load(Map.of(dev.tollgate.sidecar.costs.CostLedger.Grain.HOUR, 0L))).isEmpty();
+      assertThat(new SqliteAlertStore(s).loadStates()).isEmpty();
     }
   }
 
