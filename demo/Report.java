@@ -60,17 +60,19 @@ public class Report {
     if (history == null) {
       System.out.println("Alerts: the sidecar has no /api/v1/alerts/history");
     } else {
-      System.out.println("Alerts that fired and resolved (GET /api/v1/alerts/history)");
-      JsonNode items = history.isArray() ? history : history.path(history.has("history") ? "history" : "alerts");
+      System.out.println("Alerts that fired and resolved, oldest first (GET /api/v1/alerts/history)");
+      java.util.List<JsonNode> events = new java.util.ArrayList<>();
+      history.path("events").forEach(events::add);
+      java.util.Collections.reverse(events);
       int n = 0;
-      for (JsonNode a : items) {
-        if (n++ >= 20) {
+      for (JsonNode a : events) {
+        if (n++ >= 24) {
           System.out.println("  ...");
           break;
         }
-        System.out.printf("  %-24s %-9s %-8s value %s threshold %s  %s%n",
-            text(a, "alertname", "rule", "name"), text(a, "state", "event", "status"), text(a, "severity"),
-            num(a.path("value")), num(a.path("threshold")), text(a, "at", "time", "since"));
+        System.out.printf("  %s  %-20s %-9s %-8s value %-8s threshold %-6s %s%n",
+            a.path("time").asText(), a.path("name").asText(), a.path("event").asText(), a.path("severity").asText(),
+            num(a.path("value")), num(a.path("threshold")), a.path("labels").path("endpoint").asText());
       }
       if (n == 0) {
         System.out.println("  (none)");
@@ -78,20 +80,12 @@ public class Report {
     }
   }
 
-  static String text(JsonNode n, String... keys) {
-    for (String k : keys) {
-      if (n.hasNonNull(k)) {
-        return n.get(k).asText();
-      }
-      if (n.path("labels").hasNonNull(k)) {
-        return n.path("labels").get(k).asText();
-      }
-    }
-    return "";
-  }
-
   static String num(JsonNode n) {
-    return n.isNumber() ? String.format("%.1f", n.asDouble()) : "-";
+    if (!n.isNumber()) {
+      return "-";
+    }
+    double v = n.asDouble();
+    return Math.abs(v) < 10 && v != Math.rint(v) ? String.format("%.3f", v) : String.format("%.1f", v);
   }
 
   static String compact(JsonNode n) {
