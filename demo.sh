@@ -45,11 +45,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts a process that prints "... listening on http://127.0.0.1:PORT" first, and reads the URL back.
+# start NAME COMMAND...: starts a process in this shell (so cleanup can stop it) whose first
+# line says "... listening on http://127.0.0.1:PORT"; then url_of NAME reads that URL back.
 start() {
-  local name=$1; shift
+  local name=$1
+  shift
   "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
+}
+url_of() {
+  local name=$1
   for _ in $(seq 1 300); do
     if grep -q 'listening on http' "$work/$name.log" 2>/dev/null; then
       grep -m1 -o 'http://127.0.0.1:[0-9]*' "$work/$name.log"
@@ -76,16 +81,18 @@ if ! java demo/Http.java wait "$sidecar_url/healthz"; then
 fi
 echo "sidecar         $sidecar_url  (log $work/sidecar.log)"
 
-fake_url=$(start fake-llm java -jar "$fake" --port 0 --latency-ms 60 --jitter-ms 40 --ttft-ms 120 --per-token-ms 4 --output-tokens 24 --knee 64)
+start fake-llm java -jar "$fake" --port 0 --latency-ms 60 --jitter-ms 40 --ttft-ms 120 --per-token-ms 4 --output-tokens 24 --knee 64
+fake_url=$(url_of fake-llm)
 echo "fake LLM server $fake_url"
 
 sed "s#@FAKE@#$fake_url#g" demo/tollgate.yaml >"$work/tollgate.yaml"
-service_url=$(start sample-service java -javaagent:"$agent" \
+start sample-service java -javaagent:"$agent" \
   -Dtollgate.config="$work/tollgate.yaml" \
   -Dotel.service.name=demo-chat-service \
   -Dtollgate.exporter.endpoint="$sidecar_url" \
   -Dtollgate.metrics.interval=2s \
-  -jar "$service" --base-url "$fake_url/v1" --model gpt-4o-mini --port 0)
+  -jar "$service" --base-url "$fake_url/v1" --model gpt-4o-mini --port 0
+service_url=$(url_of sample-service)
 echo "sample service  $service_url  (java.net.http inside; the agent attached with -javaagent)"
 
 # load SECONDS LABEL [extra loadgen flags]: closed-loop load on the sample service's POST /ask.

@@ -56,6 +56,8 @@ public final class Tollgate {
   public static final String METRIC_REJECTIONS = "tollgate.controller.rejections";
   /** Counter: retries made, attribute {@link #REASON}. */
   public static final String METRIC_RETRIES = "tollgate.controller.retries";
+  /** Counter: calls that waited for a limiter before being sent or refused, attribute {@link #LIMITER}. */
+  public static final String METRIC_WAITS = "tollgate.controller.waits";
   /** Histogram (seconds): time spent waiting for admission, attribute {@link #LIMITER}. */
   public static final String METRIC_WAIT = "tollgate.controller.wait";
 

@@ -2,19 +2,22 @@ package dev.tollgate.sidecar.aggregate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The controller's gauges (queue depth, in flight, concurrency limit, breaker state) and breaker
- * transition counters, as the agents report them in OTLP metrics: the latest value per (service,
- * endpoint). A gauge not refreshed for {@code staleAfter} (an agent gone away) is forgotten.
+ * The controller's gauges (queue depth, in flight, concurrency limit, breaker state) and counters
+ * (breaker transitions, retries, waits), as the agents report them in OTLP metrics. Gauges: the
+ * latest value per (service, endpoint); a gauge not refreshed for {@code staleAfter} (an agent gone
+ * away) is forgotten.
  *
- * <p>Transition counters arrive cumulative (the OTel SDK's default) or as deltas; both are turned
- * into one running total per series that survives agent restarts (a cumulative value that drops,
- * or a new start time, is a reset).
+ * <p>Counters ({@link Counter}) are keyed by (service, endpoint, one extra label). They arrive
+ * cumulative (the OTel SDK's default) or as deltas; both are turned into one running total per key
+ * that survives agent restarts (a cumulative value that drops, or a new start time, is a reset).
+ * See {@link KeyedCounters}. Each counter keeps at most {@code maxSeries} keys, like the gauges.
  */
 public final class ControllerState {
   /** A gauge the sidecar keeps. */
@@ -42,9 +45,41 @@ public final class ControllerState {
     };
   }
 
+  /**
+   * A counter the agents report per (service, endpoint, one extra label): its meter name (exported
+   * to Prometheus as {@code <name>_total}, dots as underscores) and the name of its extra label.
+   */
+  public enum Counter {
+    /** Breaker transitions, by the state entered ({@code tollgate.breaker.to_state}). */
+    BREAKER_TRANSITIONS("tollgate.breaker.transitions", "to_state"),
+    /** Retries the controller made, by reason ({@code tollgate.reason}: 429, 503, timeout...). */
+    RETRIES("tollgate.controller.retries", "reason"),
+    /** Calls that waited for a limiter, by limiter ({@code tollgate.limiter}). */
+    WAITS("tollgate.controller.waits", "limiter");
+
+    private final String metricName;
+    private final String label;
+
+    Counter(String metricName, String label) {
+      this.metricName = metricName;
+      this.label = label;
+    }
+
+    /** The meter name, e.g. {@code tollgate.controller.retries}. */
+    public String metricName() {
+      return metricName;
+    }
+
+    /** The name of the extra label, e.g. {@code reason}. */
+    public String label() {
+      return label;
+    }
+  }
+
   public record GaugeKey(String service, String endpoint, Kind kind) {}
 
-  public record TransitionKey(String service, String endpoint, String toState) {}
+  /** One series of a counter: {@code label} is the value of the counter's extra label. */
+  public record CounterKey(Counter counter, String service, String endpoint, String label) {}
 
   private static final class GaugeCell {
     double value;
@@ -52,24 +87,20 @@ public final class ControllerState {
     long updatedMillis;
   }
 
-  private static final class CounterCell {
-    double total;
-    double lastCumulative;
-    long startNanos;
-    long updatedMillis;
-  }
-
   private final Clock clock;
   private final long staleAfterMillis;
   private final int maxSeries;
   private final Map<GaugeKey, GaugeCell> gauges = new HashMap<>();
-  private final Map<TransitionKey, CounterCell> transitions = new HashMap<>();
+  private final Map<Counter, KeyedCounters> counters = new EnumMap<>(Counter.class);
   private long dropped;
 
   public ControllerState(Clock clock, Duration staleAfter, int maxSeries) {
     this.clock = clock;
     this.staleAfterMillis = staleAfter.toMillis();
     this.maxSeries = maxSeries;
+    for (Counter c : Counter.values()) {
+      counters.put(c, new KeyedCounters(c, maxSeries));
+    }
   }
 
   /** Sets a gauge unless a newer point was already seen. */
@@ -96,51 +127,28 @@ public final class ControllerState {
   }
 
   /**
-   * Adds a breaker-transition data point.
+   * Adds a data point of a counter.
    *
+   * @param label the value of the counter's extra label (target state, reason, limiter)
+   * @param startNanos the point's start time (a new one means the agent restarted)
    * @param cumulative true for cumulative temporality, false for delta
    */
-  public synchronized void transitions(
+  public synchronized void count(
+      Counter counter,
       String service,
       String endpoint,
-      String toState,
+      String label,
       double value,
       long startNanos,
       boolean cumulative) {
-    if (!Double.isFinite(value) || value < 0) {
-      return;
+    if (!counters
+        .get(counter)
+        .add(service, endpoint, label, value, startNanos, cumulative, clock.millis())) {
+      dropped++;
     }
-    TransitionKey key = new TransitionKey(clip(service), clip(endpoint), clip(toState));
-    CounterCell cell = transitions.get(key);
-    if (cell == null) {
-      if (transitions.size() >= maxSeries) {
-        dropped++;
-        return;
-      }
-      cell = new CounterCell();
-      transitions.put(key, cell);
-      if (cumulative) {
-        cell.total = value;
-        cell.lastCumulative = value;
-        cell.startNanos = startNanos;
-        cell.updatedMillis = clock.millis();
-        return;
-      }
-    }
-    if (!cumulative) {
-      cell.total += value;
-    } else if (startNanos != cell.startNanos || value < cell.lastCumulative) {
-      cell.total += value; // the agent restarted: its count began again from zero
-      cell.startNanos = startNanos;
-      cell.lastCumulative = value;
-    } else {
-      cell.total += value - cell.lastCumulative;
-      cell.lastCumulative = value;
-    }
-    cell.updatedMillis = clock.millis();
   }
 
-  private static String clip(String s) {
+  static String clip(String s) {
     if (s == null) {
       return "";
     }
@@ -191,11 +199,19 @@ public final class ControllerState {
     return out;
   }
 
-  /** Running transition totals, for the Prometheus exporter. */
-  public synchronized Map<TransitionKey, Double> transitionTotals() {
+  /** Running totals of every counter, for the Prometheus exporter. */
+  public synchronized Map<CounterKey, Double> counterTotals() {
     expireLocked();
-    Map<TransitionKey, Double> out = new HashMap<>();
-    transitions.forEach((k, v) -> out.put(k, v.total));
+    Map<CounterKey, Double> out = new HashMap<>();
+    counters.values().forEach(c -> c.totals(out));
+    return out;
+  }
+
+  /** Running totals of one counter. */
+  public synchronized Map<CounterKey, Double> counterTotals(Counter counter) {
+    expireLocked();
+    Map<CounterKey, Double> out = new HashMap<>();
+    counters.get(counter).totals(out);
     return out;
   }
 
@@ -211,12 +227,9 @@ public final class ControllerState {
         it.remove();
       }
     }
-    // Transition totals are kept for a day so a counter does not vanish between breaker trips.
+    // Counter totals are kept for a day so a counter does not vanish between bursts (breaker
+    // trips, retry storms) of an agent that only reports keys that moved.
     long oldestCounter = clock.millis() - Math.max(staleAfterMillis, 86_400_000L);
-    for (Iterator<CounterCell> it = transitions.values().iterator(); it.hasNext(); ) {
-      if (it.next().updatedMillis < oldestCounter) {
-        it.remove();
-      }
-    }
+    counters.values().forEach(c -> c.expire(oldestCounter));
   }
 }

@@ -45,9 +45,10 @@ import java.util.function.ToLongFunction;
 /**
  * The Prometheus view (/metrics), through Micrometer. Call meters are updated per call as a
  * {@link CallListener}, keyed by the series the aggregator counted the call under, so their label
- * sets are bounded by the same cap. Controller gauges are synchronised from {@link
- * ControllerState} on each scrape. Every name is documented in docs/sidecar.md; Micrometer's
- * Prometheus naming adds {@code _total} to counters and {@code _seconds} to timers.
+ * sets are bounded by the same cap. Controller gauges and counters (breaker transitions, retries,
+ * waits) are synchronised from {@link ControllerState} on each scrape. Every name is documented in
+ * docs/sidecar.md; Micrometer's Prometheus naming adds {@code _total} to counters and {@code
+ * _seconds} to timers.
  */
 public final class PrometheusExporter
     implements CallListener, CostService.CostListener, AutoCloseable {
@@ -63,7 +64,10 @@ public final class PrometheusExporter
   static final String IN_FLIGHT = "tollgate.in.flight";
   static final String CONCURRENCY_LIMIT = "tollgate.concurrency.limit";
   static final String BREAKER_STATE = "tollgate.breaker.state";
-  static final String BREAKER_TRANSITIONS = "tollgate.breaker.transitions";
+  static final String BREAKER_TRANSITIONS =
+      ControllerState.Counter.BREAKER_TRANSITIONS.metricName();
+  static final String CONTROLLER_RETRIES = ControllerState.Counter.RETRIES.metricName();
+  static final String CONTROLLER_WAITS = ControllerState.Counter.WAITS.metricName();
   static final String COST = "tollgate.cost.usd";
   static final String COST_ESTIMATED = "tollgate.cost.estimated.usd";
   static final String DIFY_DRIFT = "tollgate.dify.price.drift.usd";
@@ -98,6 +102,8 @@ public final class PrometheusExporter
           Map.entry(CONCURRENCY_LIMIT, "Current concurrency limit (latest agent report)"),
           Map.entry(BREAKER_STATE, "Circuit breaker state: 0 closed, 1 open, 2 half-open"),
           Map.entry(BREAKER_TRANSITIONS, "Circuit breaker transitions, by target state"),
+          Map.entry(CONTROLLER_RETRIES, "Retries the agent's controller made, by reason"),
+          Map.entry(CONTROLLER_WAITS, "Calls that waited for a limiter before being sent or refused"),
           Map.entry(
               COST, "Cost of calls in USD: Dify's reported price where given, else the estimate"),
           Map.entry(
@@ -515,19 +521,23 @@ public final class PrometheusExporter
       }
       cell[0] = e.getValue();
     }
-    for (Map.Entry<ControllerState.TransitionKey, Double> e :
-        controller.transitionTotals().entrySet()) {
-      ControllerState.TransitionKey k = e.getKey();
+    for (Map.Entry<ControllerState.CounterKey, Double> e :
+        controller.counterTotals().entrySet()) {
+      ControllerState.CounterKey k = e.getKey();
       live.add(k);
       double[] cell = controllerValues.get(k);
       if (cell == null) {
         double[] holder = new double[1];
         controllerValues.put(k, holder);
+        String name = k.counter().metricName();
         controllerMeters.put(
             k,
-            FunctionCounter.builder(BREAKER_TRANSITIONS, holder, h -> h[0])
-                .description(help(BREAKER_TRANSITIONS))
-                .tags("service", k.service(), "endpoint", k.endpoint(), "to_state", k.toState())
+            FunctionCounter.builder(name, holder, h -> h[0])
+                .description(help(name))
+                .tags(
+                    "service", k.service(),
+                    "endpoint", k.endpoint(),
+                    k.counter().label(), k.label())
                 .register(registry));
         cell = holder;
       }

@@ -13,9 +13,9 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import java.util.List;
 
 /**
- * Takes the controller's gauges and breaker-transition counters from a metrics export. Everything
- * else in it (the GenAI histograms, the agent's own counters) is ignored: call figures come from
- * spans, exactly one per attempt, so counting them twice is impossible.
+ * Takes the controller's gauges and its breaker-transition, retry and wait counters from a metrics
+ * export. Everything else in it (the GenAI histograms, the agent's own counters) is ignored: call
+ * figures come from spans, exactly one per attempt, so counting them twice is impossible.
  */
 public final class MetricIngest {
   private final ControllerState state;
@@ -59,16 +59,30 @@ public final class MetricIngest {
       }
       return points.size();
     }
-    if (Tollgate.METRIC_BREAKER_TRANSITIONS.equals(m.getName()) && m.hasSum()) {
+    ControllerState.Counter counter =
+        switch (m.getName()) {
+          case Tollgate.METRIC_BREAKER_TRANSITIONS -> ControllerState.Counter.BREAKER_TRANSITIONS;
+          case Tollgate.METRIC_RETRIES -> ControllerState.Counter.RETRIES;
+          case Tollgate.METRIC_WAITS -> ControllerState.Counter.WAITS;
+          default -> null;
+        };
+    if (counter != null && m.hasSum()) {
+      String labelKey =
+          switch (counter) {
+            case BREAKER_TRANSITIONS -> Tollgate.TO_STATE;
+            case RETRIES -> Tollgate.REASON;
+            case WAITS -> Tollgate.LIMITER;
+          };
       boolean cumulative =
           m.getSum().getAggregationTemporality()
               != AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
       List<NumberDataPoint> points = m.getSum().getDataPointsList();
       for (NumberDataPoint p : points) {
-        state.transitions(
+        state.count(
+            counter,
             service,
             attribute(p, Tollgate.ENDPOINT_NAME),
-            attribute(p, Tollgate.TO_STATE),
+            attribute(p, labelKey),
             value(p),
             p.getStartTimeUnixNano(),
             cumulative);

@@ -139,6 +139,14 @@ class RoutesTest {
           assertThat(prom).contains("tollgate_breaker_state{endpoint=\"main\",service=\"checkout\"} 1.0");
           assertThat(prom)
               .contains("tollgate_breaker_transitions_total{endpoint=\"main\",service=\"checkout\",to_state=\"open\"} 2.0");
+          // Cumulative: the same point twice counts once.
+          assertThat(prom)
+              .contains("tollgate_controller_retries_total{endpoint=\"main\",reason=\"429\",service=\"checkout\"} 3.0");
+          // Delta: each of the two requests adds its 4.
+          assertThat(prom)
+              .contains("tollgate_controller_waits_total{endpoint=\"main\",limiter=\"concurrency\",service=\"checkout\"} 8.0");
+          assertThat(prom).contains("# HELP tollgate_controller_retries_total ");
+          assertThat(prom).contains("# TYPE tollgate_controller_waits_total counter");
         });
   }
 

@@ -57,6 +57,22 @@ public class OtlpRoundTripTest {
             .setTimeUnixNano(1_700_000_000_000_000_000L)
             .setAsDouble(2)
             .build();
+    NumberDataPoint retries =
+        NumberDataPoint.newBuilder()
+            .addAttributes(str(Tollgate.ENDPOINT_NAME, "main"))
+            .addAttributes(str(Tollgate.REASON, "429"))
+            .setStartTimeUnixNano(1_600_000_000_000_000_000L)
+            .setTimeUnixNano(1_700_000_000_000_000_000L)
+            .setAsInt(3)
+            .build();
+    NumberDataPoint waits =
+        NumberDataPoint.newBuilder()
+            .addAttributes(str(Tollgate.ENDPOINT_NAME, "main"))
+            .addAttributes(str(Tollgate.LIMITER, "concurrency"))
+            .setStartTimeUnixNano(1_690_000_000_000_000_000L)
+            .setTimeUnixNano(1_700_000_000_000_000_000L)
+            .setAsInt(4)
+            .build();
     return ExportMetricsServiceRequest.newBuilder()
         .addResourceMetrics(
             ResourceMetrics.newBuilder()
@@ -78,7 +94,27 @@ public class OtlpRoundTripTest {
                                         .setIsMonotonic(true)
                                         .setAggregationTemporality(
                                             AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
-                                        .addDataPoints(transitions)))))
+                                        .addDataPoints(transitions)))
+                        .addMetrics(
+                            Metric.newBuilder()
+                                .setName(Tollgate.METRIC_RETRIES)
+                                .setUnit("{retry}")
+                                .setSum(
+                                    Sum.newBuilder()
+                                        .setIsMonotonic(true)
+                                        .setAggregationTemporality(
+                                            AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                                        .addDataPoints(retries)))
+                        .addMetrics(
+                            Metric.newBuilder()
+                                .setName("tollgate.controller.waits")
+                                .setUnit("{call}")
+                                .setSum(
+                                    Sum.newBuilder()
+                                        .setIsMonotonic(true)
+                                        .setAggregationTemporality(
+                                            AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
+                                        .addDataPoints(waits)))))
         .build();
   }
 

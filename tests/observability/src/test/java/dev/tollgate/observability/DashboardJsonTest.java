@@ -185,12 +185,16 @@ class DashboardJsonTest {
     }
   }
 
-  /** Controller gauges only carry service and endpoint; filtering them by provider or model empties them. */
+  /**
+   * Controller gauges and counters only carry service and endpoint (plus their own label); filtering
+   * them by provider or model empties them.
+   */
   @Test
   void controllerGaugesAreNotFilteredByLabelsTheyDoNotHave() {
     Pattern gauge =
         Pattern.compile(
             "tollgate_(queue_depth|in_flight|concurrency_limit|breaker_state|breaker_transitions_total"
+                + "|controller_retries_total|controller_waits_total"
                 + "|cost_month_to_date_usd|cost_forecast_month_usd|budget_\\w+|dify_price_drift_usd_total)\\{([^}]*)}");
     for (Dashboard d : dashboards) {
       for (Target t : d.targets()) {

@@ -260,6 +260,37 @@ class DashboardQueriesIT {
     assertThat(checked).isGreaterThan(40);
   }
 
+  /**
+   * The controller's retry and wait counters arrive with their labels, and the ones sent as deltas
+   * (support-bot) come out as counters that never reset.
+   */
+  @Test
+  void controllerCountersArriveWithTheirLabelsAndDeltasAddUp() throws Exception {
+    Set<String> reasons = labelValues("count by (reason) (tollgate_controller_retries_total)", "reason");
+    assertThat(reasons).as("retry reasons").contains("429").isSubsetOf(
+        "408", "429", "500", "502", "503", "504", "529", "other_status", "connect_error", "timeout", "io_error", "stream_error_event");
+    Set<String> limiters = labelValues("count by (limiter) (tollgate_controller_waits_total)", "limiter");
+    assertThat(limiters).as("wait limiters").containsExactlyInAnyOrder("requests", "tokens", "concurrency", "circuit_breaker");
+    assertThat(labelValues("count by (service) (tollgate_controller_waits_total)", "service"))
+        .as("services with waits").contains("checkout", "search", "support-bot");
+    // Deltas are turned into running totals: no resets, and they grew.
+    JsonNode resets = query("max(resets(tollgate_controller_waits_total{service=\"support-bot\"}[1m]))");
+    assertThat(resets.path("data").path("result").path(0).path("value").path(1).asText()).as("resets " + resets).isEqualTo("0");
+    JsonNode grew = query("min(increase(tollgate_controller_waits_total{service=\"support-bot\", limiter=\"concurrency\"}[1m]))");
+    assertThat(Double.parseDouble(grew.path("data").path("result").path(0).path("value").path(1).asText("0")))
+        .as("increase of support-bot's delta-sent waits " + grew).isPositive();
+  }
+
+  private Set<String> labelValues(String expr, String label) throws Exception {
+    JsonNode r = query(expr);
+    assertThat(r.path("status").asText()).as(expr + ": " + r).isEqualTo("success");
+    Set<String> out = new LinkedHashSet<>();
+    for (JsonNode series : r.path("data").path("result")) {
+      out.add(series.path("metric").path(label).asText());
+    }
+    return out;
+  }
+
   private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.*),\\s*(\\w+)\\)", Pattern.DOTALL);
 
   @Test

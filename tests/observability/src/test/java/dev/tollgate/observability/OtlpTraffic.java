@@ -29,7 +29,10 @@ import java.util.Random;
  * the attributes of docs/sidecar.md (GenAI conventions plus tollgate.*) for several services,
  * providers and models, with streams and their time to first chunk, token kinds, errors (429, 5xx,
  * timeouts), retries, controller rejections, unmetered and unpriced calls and Dify prices; and the
- * controller's gauges and breaker-transition counters. Seeded, so every run sends the same mix.
+ * controller's gauges and its counters: breaker transitions, retries by reason (one per retried
+ * attempt in the spans) and calls that waited for a limiter. The counters are cumulative, as the
+ * OTel SDK sends them by default, except support-bot's, which go as deltas (an SDK configured for
+ * delta temporality). Seeded, so every run sends the same mix.
  */
 final class OtlpTraffic {
   /** One kind of call a service makes. */
@@ -71,11 +74,33 @@ final class OtlpTraffic {
     {"support-bot", "dify", "chat", "gpt-4o-mini", "dify", "circuit_breaker"},
   };
 
+  /** Limiters a call waited for (tollgate.controller.waits{tollgate.limiter}), per service and endpoint. */
+  static final String[][] WAITS = {
+    {"checkout", "openai-main", "concurrency"},
+    {"checkout", "openai-main", "requests"},
+    {"search", "deepseek", "tokens"},
+    {"search", "deepseek", "concurrency"},
+    {"support-bot", "dify", "concurrency"},
+    {"support-bot", "dify", "circuit_breaker"},
+  };
+
+  /** Services whose counters are sent with delta temporality. */
+  static final List<String> DELTA_SERVICES = List.of("support-bot");
+
   private final Random random = new Random(20260801L);
   private final long startNanos;
   private long spanIds = 1;
   /** Cumulative breaker transitions per "service|endpoint|to_state". */
   private final Map<String, Long> transitions = new LinkedHashMap<>();
+  /**
+   * Cumulative retries per "service|endpoint|reason", counted from the retried spans (sent only by
+   * the services that report controller metrics; batch-report does not).
+   */
+  private final Map<String, Long> retries = new LinkedHashMap<>();
+  /** Cumulative waits per "service|endpoint|limiter". */
+  private final Map<String, Long> waits = new LinkedHashMap<>();
+  /** What was last sent per counter and key, for the deltas of {@link #DELTA_SERVICES}. */
+  private final Map<String, Long> lastSent = new LinkedHashMap<>();
 
   OtlpTraffic(long startNanos) {
     this.startNanos = startNanos;
@@ -93,8 +118,10 @@ final class OtlpTraffic {
         String error = random.nextDouble() < r.errorShare() ? r.errorTypes()[random.nextInt(r.errorTypes().length)] : null;
         spans.add(call(r, nowNanos, stream, error, 1, false));
         if (error != null && !error.equals("stream_truncated")) {
-          // The controller retried; the second attempt went through.
+          // The controller retried; the second attempt went through. The agent counts the retry
+          // under the failure's reason (its labels are the error types: 429, 503, timeout, ...).
           spans.add(call(r, nowNanos, stream, null, 2, false));
+          retries.merge(r.service() + "|" + r.endpoint() + "|" + error, 1L, Long::sum);
         }
       }
       if (r.streamShare() > 0 && round % 3 == 0) {
@@ -224,6 +251,10 @@ final class OtlpTraffic {
   // Controller metrics.
 
   ExportMetricsServiceRequest metrics(int round, long nowNanos) {
+    for (String[] w : WAITS) {
+      // A few waits a second; at least one in the first rounds so every limiter has a series.
+      waits.merge(w[0] + "|" + w[1] + "|" + w[2], (long) (round < 3 ? 1 : random.nextInt(6)), Long::sum);
+    }
     ExportMetricsServiceRequest.Builder req = ExportMetricsServiceRequest.newBuilder();
     req.addResourceMetrics(controller("checkout", nowNanos, round,
         new Endpoint("openai-main", 64, 30 + random.nextInt(34), random.nextInt(3) == 0 ? random.nextInt(200) : 0, 0),
@@ -297,7 +328,49 @@ final class OtlpTraffic {
                             Sum.newBuilder()
                                 .setIsMonotonic(true)
                                 .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
-                                .addAllDataPoints(moves))))
+                                .addAllDataPoints(moves)))
+                .addMetrics(counter("tollgate.controller.retries", "tollgate.reason", service, retries, nowNanos))
+                .addMetrics(counter("tollgate.controller.waits", "tollgate.limiter", service, waits, nowNanos)))
+        .build();
+  }
+
+  /**
+   * A monotonic Sum of the service's entries of {@code totals} ("service|endpoint|label" to a
+   * cumulative count), one point per endpoint and label as the agent sends them (only counts above
+   * zero). Cumulative, or the change since the last export for {@link #DELTA_SERVICES}.
+   */
+  private Metric counter(String name, String labelKey, String service, Map<String, Long> totals, long nowNanos) {
+    boolean delta = DELTA_SERVICES.contains(service);
+    List<NumberDataPoint> points = new ArrayList<>();
+    for (Map.Entry<String, Long> e : totals.entrySet()) {
+      String[] k = e.getKey().split("\\|", 3);
+      if (!k[0].equals(service) || e.getValue() <= 0) {
+        continue;
+      }
+      long value = e.getValue();
+      if (delta) {
+        Long previous = lastSent.put(name + "|" + e.getKey(), value);
+        value -= previous == null ? 0 : previous;
+      }
+      points.add(
+          NumberDataPoint.newBuilder()
+              .setStartTimeUnixNano(startNanos)
+              .setTimeUnixNano(nowNanos)
+              .setAsInt(value)
+              .addAttributes(str("tollgate.endpoint.name", k[1]))
+              .addAttributes(str(labelKey, k[2]))
+              .build());
+    }
+    return Metric.newBuilder()
+        .setName(name)
+        .setSum(
+            Sum.newBuilder()
+                .setIsMonotonic(true)
+                .setAggregationTemporality(
+                    delta
+                        ? AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
+                        : AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                .addAllDataPoints(points))
         .build();
   }
 

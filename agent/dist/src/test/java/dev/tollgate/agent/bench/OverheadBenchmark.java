@@ -51,6 +51,10 @@ public final class OverheadBenchmark {
     cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     cmd.add("-Xms256m");
     cmd.add("-Xmx256m");
+    // Without these the JDK's client starts a thread per response on a 2-core machine, and the
+    // JDK's server adds 40 ms of delayed-ACK latency: noise that would drown the agent's cost.
+    cmd.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
+    cmd.add("-Dsun.net.httpserver.nodelay=true");
     if (agentJar != null) {
       cmd.add("-javaagent:" + agentJar);
       cmd.add("-Dtollgate.exporter.endpoint=" + endpoint);

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractClientContractIT {
-  private final List<Scenario> scenarios = ContractScenarios.all();
+  private List<Scenario> scenarios;
   private WireMockServer llm;
   private OtlpSink otlp;
   private Path out;
@@ -57,8 +57,27 @@ abstract class AbstractClientContractIT {
     return new String[0];
   }
 
+  /** The scenarios to run: the shared contract unless a test adds its own list. */
+  List<Scenario> scenarioList() {
+    return ContractScenarios.all();
+  }
+
+  /** The application's class path: the test classes plus {@link #clientJars()}. */
+  String applicationClassPath() {
+    return AgentProcess.classPath(clientJars());
+  }
+
+  /**
+   * True for clients that ask for gzip themselves and hand the application the decoded body
+   * (OkHttp, Apache HttpClient): the application then sees the fixture decompressed.
+   */
+  boolean decodesContentEncoding() {
+    return false;
+  }
+
   @BeforeAll
   void runApplication() throws Exception {
+    scenarios = scenarioList();
     llm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     llm.start();
     otlp = new OtlpSink();
@@ -126,7 +145,7 @@ abstract class AbstractClientContractIT {
                 "-Dtollgate.config=" + config,
                 "-Dtollgate.exporter.endpoint=" + otlp.endpoint(),
                 "-Dtollgate.metrics.interval=60s"),
-            AgentProcess.classPath(clientJars()),
+            applicationClassPath(),
             "dev.tollgate.agent.it.app.ContractApp",
             List.of(client(), plan.toString(), out.toString()));
     assertThat(result.exitCode()).as("application exit; stderr:\n%s", result.stderr()).isZero();
@@ -183,6 +202,9 @@ abstract class AbstractClientContractIT {
       assertThat(Integer.parseInt(status[1])).as("status the application saw").isEqualTo(s.status);
       byte[] received = Files.readAllBytes(out.resolve(index + ".body"));
       byte[] fixture = Files.readAllBytes(resource(s.bodyFile));
+      if (decodesContentEncoding() && "gzip".equals(s.responseHeaders.get("Content-Encoding"))) {
+        fixture = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(fixture)).readAllBytes();
+      }
       if (s.read.equals("ALL")) {
         assertThat(received).as("the application received the provider's bytes unchanged").isEqualTo(fixture);
       } else {

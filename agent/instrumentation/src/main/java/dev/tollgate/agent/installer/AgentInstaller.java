@@ -4,7 +4,10 @@ import dev.tollgate.agent.bootstrap.Bridge;
 import dev.tollgate.agent.core.AgentRuntime;
 import dev.tollgate.agent.core.config.AgentConfig;
 import dev.tollgate.agent.core.config.ConfigLoader;
+import dev.tollgate.agent.instrumentation.apache.v4.ApacheHttpClient4Instrumentation;
+import dev.tollgate.agent.instrumentation.apache.v5.ApacheHttpClient5Instrumentation;
 import dev.tollgate.agent.instrumentation.jdkhttp.JdkHttpClientInstrumentation;
+import dev.tollgate.agent.instrumentation.okhttp.OkHttpInstrumentation;
 import dev.tollgate.agent.instrumentation.urlconnection.UrlConnectionInstrumentation;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
@@ -36,6 +39,10 @@ public final class AgentInstaller {
     try {
       Bridge.hooks = new HooksImpl();
       ClassFileLocator locator = ClassFileLocator.ForJarFile.of(agentJar);
+      // AgentBuilder.Default() prepares Byte Buddy's self-injection (the Nexus), which reaches for
+      // sun.misc.Unsafe and makes JDK 24+ print warnings; the NoOp initialization below never uses
+      // it. The property name is the relocated copy's, so only the agent's Byte Buddy reads it.
+      System.setProperty(net.bytebuddy.dynamic.Nexus.PROPERTY, "true");
       AgentBuilder builder =
           new AgentBuilder.Default()
               .disableClassFormatChanges()
@@ -60,6 +67,9 @@ public final class AgentInstaller {
               .assureReadEdgeTo(inst, Bridge.class);
       builder = JdkHttpClientInstrumentation.register(builder, locator, inst);
       builder = UrlConnectionInstrumentation.register(builder, locator, inst);
+      builder = OkHttpInstrumentation.register(builder, locator, inst);
+      builder = ApacheHttpClient5Instrumentation.register(builder, locator, inst);
+      builder = ApacheHttpClient4Instrumentation.register(builder, locator, inst);
       builder.installOn(inst);
     } catch (Throwable t) {
       Bridge.hooks = dev.tollgate.agent.bootstrap.Hooks.NOOP;

@@ -87,7 +87,7 @@ public final class ControllerTelemetry {
               }
             });
     meter
-        .counterBuilder("tollgate.controller.waits")
+        .counterBuilder(Tollgate.METRIC_WAITS)
         .setDescription("Calls that waited for a limiter before being sent or refused.")
         .buildWithCallback(
             m -> {

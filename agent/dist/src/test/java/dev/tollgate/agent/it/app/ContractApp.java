@@ -57,6 +57,16 @@ public final class ContractApp {
         return new JdkHttpClientAdapter(true);
       case "http-url-connection":
         return new UrlConnectionAdapter();
+      case "okhttp":
+        return new OkHttpAdapter(false);
+      case "okhttp-async":
+        return new OkHttpAdapter(true);
+      case "apache-httpclient-5":
+        return new ApacheHttpClient5Adapter();
+      case "apache-httpclient-5-async":
+        return new ApacheHttpClient5AsyncAdapter();
+      case "apache-httpclient-4":
+        return new ApacheHttpClient4Adapter();
       default:
         throw new IllegalArgumentException("unknown client " + name);
     }

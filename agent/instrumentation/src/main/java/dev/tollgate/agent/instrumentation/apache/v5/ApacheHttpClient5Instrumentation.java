@@ -1,0 +1,83 @@
+package dev.tollgate.agent.instrumentation.apache.v5;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.tollgate.agent.installer.HelperInjector;
+import dev.tollgate.agent.instrumentation.apache.v5.inject.TollgateAsyncExecHandler;
+import dev.tollgate.agent.instrumentation.apache.v5.inject.TollgateExecHandler;
+import java.lang.instrument.Instrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import org.apache.hc.client5.http.async.AsyncExecChainHandler;
+import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.core5.http.config.NamedElementChain;
+
+/**
+ * Apache HttpClient 5, classic and async, through the exec chain each builder assembles: when
+ * {@code build()} hands the finished chain to {@code customizeExecChain}, Tollgate's handler goes
+ * first (once; the chain is new for every build). Clients not made by these builders (the minimal
+ * async client, the HTTP/2-only builder) have no exec chain and are not recorded.
+ */
+public final class ApacheHttpClient5Instrumentation {
+  private static final String[] HELPERS = {
+    "dev.tollgate.agent.instrumentation.inject",
+    "dev.tollgate.agent.instrumentation.apache.v5.inject"
+  };
+  private static final String PREFIX =
+      "dev.tollgate.agent.instrumentation.apache.v5.ApacheHttpClient5Instrumentation$";
+
+  private ApacheHttpClient5Instrumentation() {}
+
+  public static AgentBuilder register(
+      AgentBuilder builder, ClassFileLocator locator, Instrumentation inst) {
+    return builder
+        // The caching builders override the hook without calling it: matched by name too (the
+        // handler is added once per chain whichever runs).
+        .type(
+            named("org.apache.hc.client5.http.impl.classic.HttpClientBuilder")
+                .or(named("org.apache.hc.client5.http.impl.cache.CachingHttpClientBuilder")))
+        .transform(
+            HelperInjector.injecting(
+                inst,
+                HELPERS,
+                new AgentBuilder.Transformer.ForAdvice()
+                    .include(locator)
+                    .advice(
+                        named("customizeExecChain").and(takesArguments(1)),
+                        PREFIX + "ClassicChainAdvice")))
+        .type(
+            named("org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder")
+                .or(named("org.apache.hc.client5.http.impl.cache.CachingHttpAsyncClientBuilder")))
+        .transform(
+            HelperInjector.injecting(
+                inst,
+                HELPERS,
+                new AgentBuilder.Transformer.ForAdvice()
+                    .include(locator)
+                    .advice(
+                        named("customizeExecChain").and(takesArguments(1)),
+                        PREFIX + "AsyncChainAdvice")));
+  }
+
+  /** Inlined at the start of {@code HttpClientBuilder.customizeExecChain}. */
+  public static final class ClassicChainAdvice {
+    private ClassicChainAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.Argument(0) NamedElementChain<ExecChainHandler> chain) {
+      TollgateExecHandler.addTo(chain);
+    }
+  }
+
+  /** Inlined at the start of {@code HttpAsyncClientBuilder.customizeExecChain}. */
+  public static final class AsyncChainAdvice {
+    private AsyncChainAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void onEnter(@Advice.Argument(0) NamedElementChain<AsyncExecChainHandler> chain) {
+      TollgateAsyncExecHandler.addTo(chain);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.tollgate.agent.instrumentation.apache.v5.inject;
+
+import org.apache.hc.core5.http.protocol.HttpContext;
+
+/**
+ * Numbers the attempts the client's own retry stage makes for one request (HttpClient 5 retries 429
+ * and 503 by itself, POST included, honouring Retry-After). Tollgate's handler sits below the retry
+ * stage, so every attempt is a call of its own; the attempt number is kept in the request's
+ * context, keyed by the application's request object so a context reused across requests does not
+ * carry it over.
+ */
+final class Attempts {
+  private static final String KEY = "dev.tollgate.attempt";
+
+  private final Object request;
+  private final int count;
+
+  private Attempts(Object request, int count) {
+    this.request = request;
+    this.count = count;
+  }
+
+  /** The number the coming attempt will have: 1 unless this request was tried before. */
+  static int next(HttpContext context, Object original) {
+    try {
+      Object v = context == null ? null : context.getAttribute(KEY);
+      if (original != null && v instanceof Attempts && ((Attempts) v).request == original) {
+        return ((Attempts) v).count + 1;
+      }
+    } catch (Throwable ignored) {
+      // a context that refuses attributes: first attempt
+    }
+    return 1;
+  }
+
+  static void record(HttpContext context, Object original, int attempt) {
+    try {
+      if (context != null) {
+        context.setAttribute(KEY, new Attempts(original, attempt));
+      }
+    } catch (Throwable ignored) {
+      // attempts stay unnumbered
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.tollgate.agent.instrumentation.apache.v5.inject;
+
+import java.util.function.Function;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.MessageHeaders;
+
+/**
+ * A header by name (case-insensitive), as the bootstrap hooks read them. For a retry made by the
+ * client itself, which sends no retry header, it answers the retry count the way the SDKs' {@code
+ * x-stainless-retry-count} does, so the attempt is recorded like theirs.
+ */
+final class HeaderLookup implements Function<String, String> {
+  private static final String RETRY_COUNT = "x-stainless-retry-count";
+
+  private final MessageHeaders headers;
+  private final int attempt;
+
+  HeaderLookup(MessageHeaders headers) {
+    this(headers, 1);
+  }
+
+  HeaderLookup(MessageHeaders headers, int attempt) {
+    this.headers = headers;
+    this.attempt = attempt;
+  }
+
+  @Override
+  public String apply(String name) {
+    Header h = headers.getFirstHeader(name);
+    if (h != null) {
+      return h.getValue();
+    }
+    return attempt > 1 && RETRY_COUNT.equalsIgnoreCase(name) ? Integer.toString(attempt - 1) : null;
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Client-independent helpers that are injected, next to a client's own helpers, into the class
+ * loader of OkHttp or Apache HttpClient (see {@code HelperInjector}). They use java.base and the
+ * bootstrap {@code Hooks} only, and never throw into the application.
+ */
+package dev.tollgate.agent.instrumentation.inject;

@@ -1,0 +1,132 @@
+package dev.tollgate.agent.instrumentation.okhttp.inject;
+
+import dev.tollgate.agent.bootstrap.Bridge;
+import dev.tollgate.agent.bootstrap.Hooks;
+import java.io.IOException;
+import java.util.List;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * OkHttp's own extension point: an application interceptor, first in every client's list, so it
+ * sees each call the application makes exactly once, {@code execute} and {@code enqueue} alike, and
+ * the response exactly as the application will read it (already gunzipped when OkHttp asked for
+ * gzip itself; still encoded, with its Content-Encoding, when the application asked).
+ *
+ * <p>Injected into OkHttp's class loader (see {@code HelperInjector}); binary-compatible with
+ * OkHttp 3.x, 4.x and 5.x. Anything that is not a POST passes straight through without an
+ * allocation; for a POST, recognition costs the path string and a header view.
+ */
+public final class TollgateInterceptor implements Interceptor {
+  static final String CLIENT = "okhttp";
+  private static final TollgateInterceptor INSTANCE = new TollgateInterceptor();
+
+  private TollgateInterceptor() {}
+
+  /**
+   * Called by the advice when any {@code OkHttpClient.Builder} constructor returns: leaves exactly
+   * one Tollgate interceptor, first. ({@code Builder(OkHttpClient)} first runs {@code Builder()},
+   * then copies the client's list, which already holds one.)
+   */
+  public static void addTo(OkHttpClient.Builder builder) {
+    List<Interceptor> list = builder.interceptors();
+    boolean seen = false;
+    for (int i = 0; i < list.size(); ) {
+      if (list.get(i) instanceof TollgateInterceptor) {
+        if (seen) {
+          list.remove(i);
+          continue;
+        }
+        seen = true;
+      }
+      i++;
+    }
+    if (!seen) {
+      list.add(0, INSTANCE);
+    }
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request request = chain.request();
+    if (!"POST".equals(request.method())) {
+      return chain.proceed(request);
+    }
+    Hooks hooks = Bridge.hooks;
+    Object call = start(hooks, request);
+    if (call == null) {
+      return chain.proceed(request);
+    }
+    return traced(hooks, call, chain, request);
+  }
+
+  private static Object start(Hooks hooks, Request request) {
+    try {
+      HttpUrl url = request.url();
+      return hooks.callStart(
+          CLIENT,
+          "POST",
+          url.scheme(),
+          url.host(),
+          url.port(),
+          url.encodedPath(),
+          new HeaderLookup(request.headers()));
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  private static Response traced(Hooks hooks, Object call, Chain chain, Request request)
+      throws IOException {
+    TeeRequestBody tee = null;
+    Request sent = request;
+    try {
+      RequestBody body = request.body();
+      if (body != null && !TeeRequestBody.isDuplex(body)) {
+        tee = new TeeRequestBody(body, hooks, call);
+        sent = request.newBuilder().method(request.method(), tee).build();
+      }
+    } catch (Throwable t) {
+      tee = null;
+      sent = request;
+    }
+    Response response;
+    try {
+      response = chain.proceed(sent);
+    } catch (Throwable t) {
+      if (tee != null) {
+        tee.handOver();
+      }
+      hooks.callFailed(call, t);
+      throw t;
+    }
+    if (tee != null) {
+      tee.handOver();
+    }
+    return tapped(hooks, call, response);
+  }
+
+  private static Response tapped(Hooks hooks, Object call, Response response) {
+    try {
+      hooks.callResponse(
+          call,
+          response.code(),
+          new HeaderLookup(response.headers()),
+          response.header("Content-Encoding"));
+      ResponseBody body = response.body();
+      if (body == null) {
+        hooks.callEnd(call);
+        return response;
+      }
+      return response.newBuilder().body(new TappedResponseBody(body, hooks, call)).build();
+    } catch (Throwable t) {
+      hooks.callEnd(call);
+      return response;
+    }
+  }
+}
