@@ -38,7 +38,15 @@ abstract class AbstractControllerScenarioIT {
 
   abstract String client();
 
-  /** False for HttpURLConnection, whose requests cannot be re-sent safely: limits and the breaker apply, retries do not. */
+  /** Jar name fragments the client needs on the application's class path. */
+  String[] clientJars() {
+    return new String[0];
+  }
+
+  /**
+   * False where the agent does not re-send requests itself: HttpURLConnection (its body cannot be
+   * replayed), OkHttp and Apache HttpClient (not built yet). Limits and the breaker apply.
+   */
   boolean retriesTransparently() {
     return true;
   }
@@ -84,7 +92,7 @@ abstract class AbstractControllerScenarioIT {
         AgentProcess.run(
             true,
             List.of("-Dtollgate.config=" + config, "-Dtollgate.exporter.endpoint=" + otlp.endpoint()),
-            AgentProcess.classPath(),
+            AgentProcess.classPath(clientJars()),
             "dev.tollgate.agent.it.app.ControllerApp",
             args);
     assertThat(r.exitCode()).as(r.stderr()).isZero();

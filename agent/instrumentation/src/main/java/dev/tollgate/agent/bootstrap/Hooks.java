@@ -41,8 +41,9 @@ public interface Hooks {
   // application's class loader (OkHttp, Apache HttpClient): they adapt their own types to these.
 
   /**
-   * A request is about to be sent. Returns a call handle for an LLM or Dify call, or null for
-   * anything else (then the client does nothing more for this request).
+   * A request is about to be sent. Returns a call handle for an LLM or Dify call, null for
+   * anything else (then the client does nothing more for this request), or a {@link Rejection}
+   * when the controller refused the call (the client then fails it with the rejection's error).
    *
    * @param requestHeaders reads a request header by lower-case name; may be null
    */

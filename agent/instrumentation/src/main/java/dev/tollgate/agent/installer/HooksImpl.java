@@ -128,7 +128,12 @@ final class HooksImpl implements Hooks {
       if (requestHeaders != null) {
         tracker.requestHeaders(call, requestHeaders::apply);
       }
+      // Admission before the request is written: endpoint-wide limits apply; model-specific
+      // ones cannot, since these clients' bodies are only seen as they are sent.
+      tracker.admit(call);
       return call;
+    } catch (IOException rejected) {
+      return new Rejection(rejected);
     } catch (Throwable t) {
       return null;
     }

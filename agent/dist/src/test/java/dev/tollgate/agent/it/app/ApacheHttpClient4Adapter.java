@@ -36,7 +36,7 @@ public final class ApacheHttpClient4Adapter implements ClientAdapter {
       }
       return new Response(resp.getStatusLine().getStatusCode(), body, null);
     } catch (Exception e) {
-      return new Response(-1, new byte[0], e.getClass().getName());
+      return new Response(-1, new byte[0], e.getClass().getName() + ": " + e.getMessage());
     }
   }
 }

@@ -53,7 +53,7 @@ public final class ApacheHttpClient5Adapter implements ClientAdapter {
       }
       return new Response(resp.getCode(), body, null);
     } catch (Exception e) {
-      return new Response(-1, new byte[0], e.getClass().getName());
+      return new Response(-1, new byte[0], e.getClass().getName() + ": " + e.getMessage());
     }
   }
 }

@@ -80,7 +80,7 @@ public final class ApacheHttpClient5AsyncAdapter implements ClientAdapter {
       return new Response(consumer.status, body, null);
     } catch (Exception e) {
       Throwable c = e instanceof ExecutionException ? e.getCause() : e;
-      return new Response(-1, new byte[0], c.getClass().getName());
+      return new Response(-1, new byte[0], c.getClass().getName() + ": " + c.getMessage());
     }
   }
 

@@ -65,7 +65,7 @@ public final class OkHttpAdapter implements ClientAdapter {
       }
     } catch (Exception e) {
       Throwable c = e instanceof ExecutionException ? e.getCause() : e;
-      return new Response(-1, new byte[0], c.getClass().getName());
+      return new Response(-1, new byte[0], c.getClass().getName() + ": " + c.getMessage());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.tollgate.agent.instrumentation.okhttp.inject;
 
 import dev.tollgate.agent.bootstrap.Bridge;
 import dev.tollgate.agent.bootstrap.Hooks;
+import dev.tollgate.agent.bootstrap.Rejection;
 import java.io.IOException;
 import java.util.List;
 import okhttp3.HttpUrl;
@@ -61,6 +62,10 @@ public final class TollgateInterceptor implements Interceptor {
     Object call = start(hooks, request);
     if (call == null) {
       return chain.proceed(request);
+    }
+    if (call instanceof Rejection) {
+      // The controller refused the call: the application gets it as OkHttp's own IOException.
+      throw ((Rejection) call).error;
     }
     return traced(hooks, call, chain, request);
   }

@@ -2,6 +2,7 @@ package dev.tollgate.agent.instrumentation.apache.v4.inject;
 
 import dev.tollgate.agent.bootstrap.Bridge;
 import dev.tollgate.agent.bootstrap.Hooks;
+import dev.tollgate.agent.bootstrap.Rejection;
 import dev.tollgate.agent.instrumentation.inject.Ports;
 import dev.tollgate.agent.instrumentation.inject.RequestCapture;
 import java.io.IOException;
@@ -58,6 +59,9 @@ public final class TollgateClientExec implements ClientExecChain {
     Object call = start(hooks, route, request, attempt);
     if (call == null) {
       return delegate.execute(route, request, context, execAware);
+    }
+    if (call instanceof Rejection) {
+      throw ((Rejection) call).error;
     }
     Attempts.record(context, request.getOriginal(), attempt);
     return traced(hooks, call, route, request, context, execAware);

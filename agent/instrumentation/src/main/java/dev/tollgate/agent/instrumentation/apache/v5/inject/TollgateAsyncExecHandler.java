@@ -2,6 +2,7 @@ package dev.tollgate.agent.instrumentation.apache.v5.inject;
 
 import dev.tollgate.agent.bootstrap.Bridge;
 import dev.tollgate.agent.bootstrap.Hooks;
+import dev.tollgate.agent.bootstrap.Rejection;
 import dev.tollgate.agent.instrumentation.inject.Ports;
 import dev.tollgate.agent.instrumentation.inject.RequestCapture;
 import java.io.IOException;
@@ -57,6 +58,10 @@ public final class TollgateAsyncExecHandler implements AsyncExecChainHandler {
     Object call = start(hooks, request, scope, attempt);
     if (call == null) {
       chain.proceed(request, entityProducer, scope, callback);
+      return;
+    }
+    if (call instanceof Rejection) {
+      callback.failed(((Rejection) call).error);
       return;
     }
     Attempts.record(context(scope), original(scope), attempt);

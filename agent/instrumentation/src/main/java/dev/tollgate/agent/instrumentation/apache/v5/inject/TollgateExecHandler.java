@@ -2,6 +2,7 @@ package dev.tollgate.agent.instrumentation.apache.v5.inject;
 
 import dev.tollgate.agent.bootstrap.Bridge;
 import dev.tollgate.agent.bootstrap.Hooks;
+import dev.tollgate.agent.bootstrap.Rejection;
 import dev.tollgate.agent.instrumentation.inject.Ports;
 import dev.tollgate.agent.instrumentation.inject.RequestCapture;
 import java.io.IOException;
@@ -53,6 +54,9 @@ public final class TollgateExecHandler implements ExecChainHandler {
     Object call = start(hooks, request, scope, attempt);
     if (call == null) {
       return chain.proceed(request, scope);
+    }
+    if (call instanceof Rejection) {
+      throw ((Rejection) call).error;
     }
     Attempts.record(context(scope), original(scope), attempt);
     return traced(hooks, call, request, scope, chain);
