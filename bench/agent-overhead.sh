@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# What the agent adds per call (non-LLM, LLM blocking, LLM streaming), to start-up and to heap.
-# Usage: bench/agent-overhead.sh [rounds] [warmup] [iterations]   (after mvn -B verify or package)
+# What the agent adds per call (non-LLM, LLM blocking, LLM streaming) for the JDK client, OkHttp
+# and Apache HttpClient 5, and what it adds to start-up and heap: fresh JVMs alternately without
+# and with the real agent jar, several rounds each; medians compared.
+#
+# Usage: bench/agent-overhead.sh [rounds] [warmup] [iterations] [clients]
+#        (defaults: 3 20000 20000 jdk,okhttp,apache5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar=agent/dist/target/tollgate-agent.jar
-[ -f "$jar" ] || mvn -B -q -DskipTests package -pl agent/dist -am
-mvn -B -q -pl agent/dist test-compile >/dev/null
-cp=$(mvn -B -q -pl agent/dist dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test 2>/dev/null || true)
-java -cp "agent/dist/target/test-classes:$cp" dev.tollgate.agent.bench.OverheadBenchmark "$jar" "${1:-3}" "${2:-20000}" "${3:-20000}"
+cp_file="$PWD/agent/dist/target/bench.cp"
+mvn -B -q -DskipTests -pl agent/dist -am package dependency:build-classpath \
+  -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null
+java -cp "agent/dist/target/test-classes:$(cat "$cp_file")" dev.tollgate.agent.bench.OverheadBenchmark \
+  agent/dist/target/tollgate-agent.jar "${1:-3}" "${2:-20000}" "${3:-20000}" "${4:-jdk,okhttp,apache5}"

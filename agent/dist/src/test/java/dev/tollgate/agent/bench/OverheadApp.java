@@ -25,9 +25,15 @@ public final class OverheadApp {
           + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":19,\"completion_tokens\":10,\"total_tokens\":29,"
           + "\"prompt_tokens_details\":{\"cached_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0}}}";
 
+  /** One way of making the benchmark's calls: the JDK client, OkHttp or Apache HttpClient 5. */
+  interface Caller {
+    void call(String url, String body) throws Exception;
+  }
+
   public static void main(String[] args) throws Exception {
     int warmup = Integer.parseInt(args[0]);
     int iterations = Integer.parseInt(args[1]);
+    String clientName = args.length > 2 ? args[2] : "jdk";
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
     server.setExecutor(Executors.newFixedThreadPool(2));
     byte[] chat = CHAT.getBytes(StandardCharsets.UTF_8);
@@ -41,36 +47,29 @@ public final class OverheadApp {
     });
     server.start();
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpRequest nonLlm =
-        HttpRequest.newBuilder(URI.create(base + "/internal/ping"))
-            .POST(HttpRequest.BodyPublishers.ofString("{\"order\":1}")).build();
-    HttpRequest blocking =
-        HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-            .build();
-    HttpRequest streaming =
-        HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}"))
-            .build();
+    Caller caller = caller(clientName);
+    String nonLlmUrl = base + "/internal/ping";
+    String llmUrl = base + "/v1/chat/completions";
+    String nonLlmBody = "{\"order\":1}";
+    String blockingBody = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    String streamingBody = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}";
 
     long t0 = System.nanoTime();
-    client.send(blocking, HttpResponse.BodyHandlers.ofString());
+    caller.call(llmUrl, blockingBody);
     long firstCallDone = System.currentTimeMillis();
     long startMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
     System.out.println("startup_to_first_call_ms " + (firstCallDone - startMillis) + " first_call_us " + (System.nanoTime() - t0) / 1000);
 
     for (String kind : new String[] {"non_llm", "llm_blocking", "llm_streaming"}) {
-      HttpRequest r = kind.equals("non_llm") ? nonLlm : kind.equals("llm_blocking") ? blocking : streaming;
+      String url = kind.equals("non_llm") ? nonLlmUrl : llmUrl;
+      String body = kind.equals("non_llm") ? nonLlmBody : kind.equals("llm_blocking") ? blockingBody : streamingBody;
       for (int i = 0; i < warmup; i++) {
-        call(client, r);
+        caller.call(url, body);
       }
       long[] lat = new long[iterations];
       for (int i = 0; i < iterations; i++) {
         long s = System.nanoTime();
-        call(client, r);
+        caller.call(url, body);
         lat[i] = System.nanoTime() - s;
       }
       Arrays.sort(lat);
@@ -85,10 +84,50 @@ public final class OverheadApp {
     System.exit(0);
   }
 
-  private static void call(HttpClient client, HttpRequest r) throws Exception {
-    HttpResponse<InputStream> resp = client.send(r, HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream in = resp.body()) {
-      in.transferTo(OutputStream.nullOutputStream());
+  static Caller caller(String name) {
+    switch (name) {
+      case "jdk": {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return (url, body) -> {
+          HttpResponse<InputStream> resp =
+              client.send(
+                  HttpRequest.newBuilder(URI.create(url))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofInputStream());
+          try (InputStream in = resp.body()) {
+            in.transferTo(OutputStream.nullOutputStream());
+          }
+        };
+      }
+      case "okhttp": {
+        okhttp3.OkHttpClient client = new okhttp3.OkHttpClient();
+        okhttp3.MediaType json = okhttp3.MediaType.parse("application/json");
+        return (url, body) -> {
+          try (okhttp3.Response resp =
+              client.newCall(new okhttp3.Request.Builder().url(url).post(okhttp3.RequestBody.create(json, body)).build()).execute()) {
+            try (InputStream in = resp.body().byteStream()) {
+              in.transferTo(OutputStream.nullOutputStream());
+            }
+          }
+        };
+      }
+      case "apache5": {
+        org.apache.hc.client5.http.impl.classic.CloseableHttpClient client =
+            org.apache.hc.client5.http.impl.classic.HttpClients.createDefault();
+        return (url, body) -> {
+          org.apache.hc.client5.http.classic.methods.HttpPost post = new org.apache.hc.client5.http.classic.methods.HttpPost(url);
+          post.setEntity(new org.apache.hc.core5.http.io.entity.StringEntity(body, org.apache.hc.core5.http.ContentType.APPLICATION_JSON));
+          try (org.apache.hc.client5.http.impl.classic.CloseableHttpResponse resp = client.execute(post)) {
+            try (InputStream in = resp.getEntity().getContent()) {
+              in.transferTo(OutputStream.nullOutputStream());
+            }
+          }
+        };
+      }
+      default:
+        throw new IllegalArgumentException("client " + name);
     }
   }
 

@@ -23,6 +23,7 @@ public final class OverheadBenchmark {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20000;
     int iterations = args.length > 3 ? Integer.parseInt(args[3]) : 20000;
+    String[] clients = (args.length > 4 ? args[4] : "jdk,okhttp,apache5").split(",");
     HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     sink.createContext("/", x -> {
       x.getRequestBody().readAllBytes();
@@ -31,22 +32,25 @@ public final class OverheadBenchmark {
     });
     sink.start();
     String endpoint = "http://127.0.0.1:" + sink.getAddress().getPort();
-    Map<String, List<Double>> without = new LinkedHashMap<>();
-    Map<String, List<Double>> with = new LinkedHashMap<>();
-    for (int r = 0; r < rounds; r++) {
-      collect(run(null, endpoint, warmup, iterations), without);
-      collect(run(agentJar, endpoint, warmup, iterations), with);
+    for (String client : clients) {
+      Map<String, List<Double>> without = new LinkedHashMap<>();
+      Map<String, List<Double>> with = new LinkedHashMap<>();
+      for (int r = 0; r < rounds; r++) {
+        collect(run(null, endpoint, warmup, iterations, client), without);
+        collect(run(agentJar, endpoint, warmup, iterations, client), with);
+      }
+      System.out.println();
+      System.out.printf("%-28s %14s %14s %14s%n", client + " (median of " + rounds + ")", "no agent", "agent", "added");
+      for (String k : without.keySet()) {
+        double a = median(without.get(k));
+        double b = median(with.get(k));
+        System.out.printf("%-28s %14.2f %14.2f %14.2f%n", k, a, b, b - a);
+      }
     }
     sink.stop(0);
-    System.out.printf("%-28s %14s %14s %14s%n", "figure (median of " + rounds + " runs)", "no agent", "agent", "added");
-    for (String k : without.keySet()) {
-      double a = median(without.get(k));
-      double b = median(with.get(k));
-      System.out.printf("%-28s %14.2f %14.2f %14.2f%n", k, a, b, b - a);
-    }
   }
 
-  private static Map<String, Double> run(String agentJar, String endpoint, int warmup, int iterations) throws Exception {
+  private static Map<String, Double> run(String agentJar, String endpoint, int warmup, int iterations, String client) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     cmd.add("-Xms256m");
@@ -64,6 +68,7 @@ public final class OverheadBenchmark {
     cmd.add(OverheadApp.class.getName());
     cmd.add(Integer.toString(warmup));
     cmd.add(Integer.toString(iterations));
+    cmd.add(client);
     Path out = Files.createTempFile("overhead", ".txt");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
