@@ -64,7 +64,7 @@ public final class OverheadBenchmark {
       cmd.add("-Dtollgate.exporter.endpoint=" + endpoint);
     }
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(applicationClassPath());
     cmd.add(OverheadApp.class.getName());
     cmd.add(Integer.toString(warmup));
     cmd.add(Integer.toString(iterations));
@@ -88,6 +88,28 @@ public final class OverheadBenchmark {
       }
     }
     return figures;
+  }
+
+  /**
+   * The application's class path: the benchmark app and the HTTP client libraries only. The
+   * harness's own class path also holds the agent's unshaded modules; an application that had
+   * those ahead of the agent jar would load them instead of the agent's relocated classes.
+   */
+  private static String applicationClassPath() {
+    java.util.List<String> out = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      String name = new File(e).getName();
+      if (e.endsWith("test-classes")
+          || name.startsWith("okhttp")
+          || name.startsWith("okio")
+          || name.startsWith("kotlin-stdlib")
+          || name.startsWith("httpclient5")
+          || name.startsWith("httpcore5")
+          || name.startsWith("slf4j-api")) {
+        out.add(e);
+      }
+    }
+    return String.join(File.pathSeparator, out);
   }
 
   private static void collect(Map<String, Double> figures, Map<String, List<Double>> into) {
