@@ -5,6 +5,7 @@ import dev.tollgate.agent.core.control.CallControl;
 import dev.tollgate.agent.core.control.ControllerTelemetry;
 import dev.tollgate.controller.Controller;
 import dev.tollgate.agent.core.detect.Recognizer;
+import dev.tollgate.agent.core.telemetry.AsyncSink;
 import dev.tollgate.agent.core.telemetry.CallSink;
 import dev.tollgate.agent.core.telemetry.CompositeSink;
 import dev.tollgate.agent.core.telemetry.DebugLogSink;
@@ -49,7 +50,8 @@ public final class AgentRuntime {
     if (config.debugCalls) {
       sinks.add(new DebugLogSink(diagnostics));
     }
-    CallSink sink = new CompositeSink(sinks);
+    // Spans and metrics are built on the recorder thread, not on the application's.
+    CallSink sink = new AsyncSink(new CompositeSink(sinks), 8192);
     CallControl control = null;
     if (!config.policies.isEmpty()) {
       control = new CallControl(Controller.builder().endpoints(config.policies).build());
