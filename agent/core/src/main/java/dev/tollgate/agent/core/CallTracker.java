@@ -89,6 +89,23 @@ public final class CallTracker {
   }
 
   /**
+   * The next attempt of a call the controller decided to retry, for clients that re-send the same
+   * request themselves: what was learned from the request carries over.
+   */
+  public TrackedCall nextAttempt(TrackedCall previous) {
+    LlmCall p = previous.call;
+    TrackedCall t = new TrackedCall(new LlmCall(p.route, p.serverAddress, p.serverPort, p.client, clock.nanoTime()));
+    LlmCall c = t.call;
+    c.attempt = p.attempt + 1;
+    c.requestModel = p.requestModel;
+    c.stream = p.stream;
+    c.requestMaxTokens = p.requestMaxTokens;
+    c.requestIncludeUsage = p.requestIncludeUsage;
+    t.sdkRetryCount(previous.sdkRetryCount());
+    return t;
+  }
+
+  /**
    * Lets the controller hold or refuse the call, once its request is known. A refusal ends the call
    * (exported with {@code tollgate.controller.rejected_by}) and is thrown for the application.
    */

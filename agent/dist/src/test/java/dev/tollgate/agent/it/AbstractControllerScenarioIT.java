@@ -45,7 +45,8 @@ abstract class AbstractControllerScenarioIT {
 
   /**
    * False where the agent does not re-send requests itself: HttpURLConnection (its body cannot be
-   * replayed), OkHttp and Apache HttpClient (not built yet). Limits and the breaker apply.
+   * replayed) and Apache HttpClient (its own retry strategy stays in charge). Limits and the
+   * breaker apply.
    */
   boolean retriesTransparently() {
     return true;

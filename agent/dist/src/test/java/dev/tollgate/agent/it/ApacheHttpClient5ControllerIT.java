@@ -1,9 +1,8 @@
 package dev.tollgate.agent.it;
 
 /**
- * Apache HttpClient 5 (classic) under the controller: limits and the breaker apply; the agent does
- * not re-send (yet). The adapter switches the client's own retries off, so a 429 reaches the
- * application as it is.
+ * Apache HttpClient 5 (classic) under the controller: limits and the breaker apply; retries are
+ * Apache's own (the adapter switches them off, so a 429 reaches the application as it is).
  */
 class ApacheHttpClient5ControllerIT extends AbstractControllerScenarioIT {
   @Override

@@ -1,6 +1,9 @@
 package dev.tollgate.agent.it;
 
-/** OkHttp 5 under the controller: limits and the breaker apply; the agent does not re-send (yet). */
+/**
+ * OkHttp 5 under the controller: limits, the breaker, and transparent retries (the interceptor
+ * sends a replayable request again; the retried response is closed unread).
+ */
 class OkHttpControllerIT extends AbstractControllerScenarioIT {
   @Override
   String client() {
@@ -10,10 +13,5 @@ class OkHttpControllerIT extends AbstractControllerScenarioIT {
   @Override
   String[] clientJars() {
     return new String[] {"okhttp-jvm", "okio", "kotlin-stdlib"};
-  }
-
-  @Override
-  boolean retriesTransparently() {
-    return false;
   }
 }

@@ -87,6 +87,19 @@ public interface Hooks {
   /** The call failed with an exception, before the response or while reading it. */
   void callFailed(Object call, Throwable error);
 
+  /**
+   * After {@link #callResponse} or {@link #callFailed}: should the client send the request again?
+   * Returns the delay in nanoseconds before the next attempt, or -1 for no retry (then the
+   * response goes to the application as it is). Only for clients that can re-send safely.
+   */
+  long callRetryDelayNanos(Object call);
+
+  /**
+   * Starts the next attempt of a call the controller decided to retry: a new call handle with the
+   * attempt number one higher, admitted by the controller; a {@link Rejection} when refused.
+   */
+  Object callRetry(Object previousCall);
+
   /** The default before the agent is installed, and after a failure: does nothing. */
   Hooks NOOP =
       new Hooks() {
@@ -161,5 +174,15 @@ public interface Hooks {
 
         @Override
         public void callFailed(Object call, Throwable error) {}
+
+        @Override
+        public long callRetryDelayNanos(Object call) {
+          return -1;
+        }
+
+        @Override
+        public Object callRetry(Object previousCall) {
+          return null;
+        }
       };
 }

@@ -230,4 +230,36 @@ final class HooksImpl implements Hooks {
       // never reaches the application
     }
   }
+
+  @Override
+  public long callRetryDelayNanos(Object call) {
+    try {
+      CallTracker tracker = AgentRuntime.tracker();
+      if (tracker == null || !(call instanceof TrackedCall)) {
+        return -1;
+      }
+      dev.tollgate.controller.retry.RetryDecision d = tracker.retryDecision((TrackedCall) call, false);
+      return d == null ? -1 : Math.max(0, d.delayNanos());
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  @Override
+  public Object callRetry(Object previousCall) {
+    try {
+      CallTracker tracker = AgentRuntime.tracker();
+      if (tracker == null || !(previousCall instanceof TrackedCall)) {
+        return null;
+      }
+      TrackedCall previous = (TrackedCall) previousCall;
+      TrackedCall next = tracker.nextAttempt(previous);
+      tracker.admit(next);
+      return next;
+    } catch (IOException rejected) {
+      return new Rejection(rejected);
+    } catch (Throwable t) {
+      return null;
+    }
+  }
 }

@@ -100,20 +100,102 @@ public final class TollgateInterceptor implements Interceptor {
       tee = null;
       sent = request;
     }
-    Response response;
-    try {
-      response = chain.proceed(sent);
-    } catch (Throwable t) {
+    boolean replayable = replayable(request);
+    while (true) {
+      Response response;
+      try {
+        response = chain.proceed(sent);
+      } catch (Throwable t) {
+        if (tee != null) {
+          tee.handOver();
+        }
+        hooks.callFailed(call, t);
+        long delay = replayable ? hooks.callRetryDelayNanos(call) : -1;
+        if (delay < 0) {
+          throw t;
+        }
+        call = nextAttempt(hooks, call, delay);
+        sent = request;
+        tee = null;
+        continue;
+      }
       if (tee != null) {
         tee.handOver();
       }
-      hooks.callFailed(call, t);
-      throw t;
+      if (replayable && response.code() >= 400) {
+        // Decided on the status and headers, before any byte of this response reaches the
+        // application: a retried response is closed unread and the request sent again.
+        respond(hooks, call, response);
+        long delay = hooks.callRetryDelayNanos(call);
+        if (delay >= 0) {
+          response.close();
+          hooks.callEnd(call);
+          call = nextAttempt(hooks, call, delay);
+          sent = request;
+          tee = null;
+          continue;
+        }
+        return tappedBody(hooks, call, response);
+      }
+      return tapped(hooks, call, response);
     }
-    if (tee != null) {
-      tee.handOver();
+  }
+
+  /** Waits the retry delay, then starts the next attempt; a refusal is thrown as OkHttp's own IOException. */
+  private static Object nextAttempt(Hooks hooks, Object call, long delayNanos) throws IOException {
+    try {
+      Thread.sleep(delayNanos / 1_000_000L, (int) (delayNanos % 1_000_000L));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting to retry");
     }
-    return tapped(hooks, call, response);
+    Object next = hooks.callRetry(call);
+    if (next instanceof Rejection) {
+      throw ((Rejection) next).error;
+    }
+    if (next == null) {
+      throw new IOException("Tollgate: the retry could not be started");
+    }
+    return next;
+  }
+
+  /**
+   * Only a body that can be written again may be re-sent: no one-shot or duplex bodies (OkHttp 3
+   * has neither notion, and its bodies are not assumed replayable).
+   */
+  private static boolean replayable(Request request) {
+    try {
+      RequestBody body = request.body();
+      return body == null || (!body.isOneShot() && !body.isDuplex());
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  private static void respond(Hooks hooks, Object call, Response response) {
+    try {
+      hooks.callResponse(
+          call,
+          response.code(),
+          new HeaderLookup(response.headers()),
+          response.header("Content-Encoding"));
+    } catch (Throwable ignored) {
+      // never reaches the application
+    }
+  }
+
+  private static Response tappedBody(Hooks hooks, Object call, Response response) {
+    try {
+      ResponseBody body = response.body();
+      if (body == null) {
+        hooks.callEnd(call);
+        return response;
+      }
+      return response.newBuilder().body(new TappedResponseBody(body, hooks, call)).build();
+    } catch (Throwable t) {
+      hooks.callEnd(call);
+      return response;
+    }
   }
 
   private static Response tapped(Hooks hooks, Object call, Response response) {
