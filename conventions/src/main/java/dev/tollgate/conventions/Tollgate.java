@@ -37,7 +37,6 @@ public final class Tollgate {
   public static final String RETRIED = "tollgate.controller.retried";
 
   // Metrics.
-  public static final String METRIC_CALLS = "tollgate.calls";
   public static final String METRIC_PARSE_FAILURES = "tollgate.agent.parse_failures";
   public static final String METRIC_EXPORT_DROPS = "tollgate.agent.export_drops";
 
@@ -58,8 +57,6 @@ public final class Tollgate {
   public static final String METRIC_RETRIES = "tollgate.controller.retries";
   /** Counter: calls that waited for a limiter before being sent or refused, attribute {@link #LIMITER}. */
   public static final String METRIC_WAITS = "tollgate.controller.waits";
-  /** Histogram (seconds): time spent waiting for admission, attribute {@link #LIMITER}. */
-  public static final String METRIC_WAIT = "tollgate.controller.wait";
 
   public static final String LIMITER = "tollgate.limiter";
   public static final String REASON = "tollgate.reason";

@@ -12,6 +12,7 @@ import dev.tollgate.agent.core.telemetry.DebugLogSink;
 import dev.tollgate.agent.core.telemetry.DeferredSink;
 import dev.tollgate.agent.core.telemetry.OtelCallSink;
 import dev.tollgate.agent.core.telemetry.ThrottledExporters;
+import dev.tollgate.conventions.Tollgate;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.resources.Resource;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public final class AgentRuntime {
       sinks.add(new DebugLogSink(diagnostics));
     }
     // Spans and metrics are built on the recorder thread, not on the application's.
-    CallSink sink = new AsyncSink(new CompositeSink(sinks), 8192);
+    AsyncSink sink = new AsyncSink(new CompositeSink(sinks), 8192);
     CallControl control = null;
     if (!config.policies.isEmpty()) {
       control = new CallControl(Controller.builder().endpoints(config.policies).build());
@@ -65,7 +66,16 @@ public final class AgentRuntime {
           new Thread(
               () -> {
                 try {
-                  OtelCallSink real = createOtelSink(config, diagnostics);
+                  ThrottledExporters.Reporter reporter =
+                      new ThrottledExporters.Reporter(m -> diagnostics.println("[tollgate] " + m));
+                  OtelCallSink real = createOtelSink(config, reporter);
+                  // Every call the agent recorded but could not export, wherever it was lost:
+                  // the recorder's queue, the start-up queue, or a failed export.
+                  real.meter()
+                      .counterBuilder(Tollgate.METRIC_EXPORT_DROPS)
+                      .setDescription("Telemetry the agent could not export: calls dropped from a full queue, spans and metric streams whose export failed.")
+                      .buildWithCallback(
+                          m -> m.record(sink.dropped() + otel.dropped() + reporter.failedItems()));
                   if (controlForMetrics != null) {
                     ControllerTelemetry.register(real.meter(), controlForMetrics);
                   }
@@ -103,7 +113,8 @@ public final class AgentRuntime {
     tracker = t;
   }
 
-  private static OtelCallSink createOtelSink(AgentConfig config, java.io.PrintStream diagnostics) {
+  private static OtelCallSink createOtelSink(
+      AgentConfig config, ThrottledExporters.Reporter reporter) {
     // The SDK reports export failures through java.util.logging, possibly every few seconds; ours
     // are counted and reported once a minute instead (ThrottledExporters).
     Logger sdk = Logger.getLogger(io.opentelemetry.sdk.OpenTelemetrySdk.class.getPackage().getName().replace(".sdk", ""));
@@ -117,9 +128,6 @@ public final class AgentRuntime {
                         .put("service.name", config.serviceName)
                         .put("telemetry.distro.name", "tollgate")
                         .build()));
-    return new OtelCallSink(
-        config,
-        resource,
-        new ThrottledExporters.Reporter(m -> diagnostics.println("[tollgate] " + m)));
+    return new OtelCallSink(config, resource, reporter);
   }
 }

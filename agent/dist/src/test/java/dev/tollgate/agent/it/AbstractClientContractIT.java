@@ -303,6 +303,9 @@ abstract class AbstractClientContractIT {
     long expectedInput = scenarios.stream().filter(s -> s.expectSpan && s.input != null).mapToLong(s -> s.input).sum();
     assertThat(inputSum).isEqualTo(expectedInput);
     assertThat(metrics).containsKey(GenAi.METRIC_TIME_TO_FIRST_CHUNK);
+    Metric drops = metrics.get(Tollgate.METRIC_EXPORT_DROPS);
+    assertThat(drops).as("export drops are counted and exported").isNotNull();
+    assertThat(drops.getSum().getDataPoints(0).getAsInt()).as("nothing was dropped").isZero();
   }
 
   @Test

@@ -14,7 +14,6 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatchers;
 
@@ -75,10 +74,5 @@ public final class AgentInstaller {
       Bridge.hooks = dev.tollgate.agent.bootstrap.Hooks.NOOP;
       System.err.println("[tollgate] instrumentation failed, the application runs without it: " + t);
     }
-  }
-
-  /** Shared by the client instrumentations: advice whose byte code comes from the agent jar. */
-  public static Advice advice(Class<?> adviceClass, ClassFileLocator locator) {
-    return Advice.to(adviceClass, locator);
   }
 }

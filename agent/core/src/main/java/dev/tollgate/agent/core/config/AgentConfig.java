@@ -5,7 +5,6 @@ import dev.tollgate.controller.policy.EndpointPolicy;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The agent's configuration after every source has been merged (system properties, then
@@ -26,8 +25,6 @@ public final class AgentConfig {
   /** Print one line per recorded call on stderr (no secrets, no content). */
   public final boolean debugCalls;
   public final List<EndpointConfig> endpoints;
-  /** Raw per-endpoint controller settings (rate_limit, concurrency, retry, circuit_breaker), by endpoint name. */
-  public final Map<String, Map<String, Object>> controllerSettings;
   /** Parsed controller policies of the endpoints that have any. */
   public final List<EndpointPolicy> policies;
   /** Where the configuration came from, for the one start-up line. */
@@ -43,7 +40,6 @@ public final class AgentConfig {
       int exportQueueSize,
       boolean debugCalls,
       List<EndpointConfig> endpoints,
-      Map<String, Map<String, Object>> controllerSettings,
       List<EndpointPolicy> policies,
       String source) {
     this.enabled = enabled;
@@ -55,7 +51,6 @@ public final class AgentConfig {
     this.exportQueueSize = exportQueueSize;
     this.debugCalls = debugCalls;
     this.endpoints = Collections.unmodifiableList(endpoints);
-    this.controllerSettings = Collections.unmodifiableMap(controllerSettings);
     this.policies = Collections.unmodifiableList(policies);
     this.source = source;
   }
@@ -71,7 +66,6 @@ public final class AgentConfig {
         2048,
         false,
         List.of(),
-        Map.of(),
         List.of(),
         "defaults");
   }

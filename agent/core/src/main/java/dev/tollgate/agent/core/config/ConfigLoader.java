@@ -140,7 +140,6 @@ public final class ConfigLoader {
             problems);
 
     List<EndpointConfig> endpoints = new ArrayList<>();
-    Map<String, Map<String, Object>> controller = new LinkedHashMap<>();
     List<EndpointPolicy> policies = new ArrayList<>();
     Object list = yaml.get("endpoints");
     if (list != null && !(list instanceof List)) {
@@ -179,7 +178,6 @@ public final class ConfigLoader {
         if (!settings.isEmpty()) {
           try {
             policies.add(PolicyParser.parseEndpoint(name, settings));
-            controller.put(name, settings);
           } catch (IllegalArgumentException ex) {
             problems.add(oneLine(ex) + "; the endpoint is observed but not governed");
           }
@@ -196,7 +194,6 @@ public final class ConfigLoader {
         queue,
         debug,
         endpoints,
-        controller,
         policies,
         source);
   }

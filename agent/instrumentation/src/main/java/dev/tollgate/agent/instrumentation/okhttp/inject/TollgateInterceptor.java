@@ -199,21 +199,8 @@ public final class TollgateInterceptor implements Interceptor {
   }
 
   private static Response tapped(Hooks hooks, Object call, Response response) {
-    try {
-      hooks.callResponse(
-          call,
-          response.code(),
-          new HeaderLookup(response.headers()),
-          response.header("Content-Encoding"));
-      ResponseBody body = response.body();
-      if (body == null) {
-        hooks.callEnd(call);
-        return response;
-      }
-      return response.newBuilder().body(new TappedResponseBody(body, hooks, call)).build();
-    } catch (Throwable t) {
-      hooks.callEnd(call);
-      return response;
-    }
+    respond(hooks, call, response);
+    return tappedBody(hooks, call, response);
   }
+
 }
