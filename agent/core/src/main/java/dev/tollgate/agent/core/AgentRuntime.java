@@ -17,6 +17,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.resources.Resource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,6 +28,7 @@ import java.util.logging.Logger;
  */
 public final class AgentRuntime {
   private static volatile CallTracker tracker;
+  private static volatile boolean shuttingDown;
 
   /** Held strongly: java.util.logging keeps only weak references to configured loggers. */
   private static Logger silencedSdkLogger;
@@ -39,8 +41,16 @@ public final class AgentRuntime {
   }
 
   /**
-   * Wires the runtime. The OpenTelemetry SDK starts on a daemon thread; until it is up, finished
-   * calls wait in a bounded queue, so nothing here slows the application's start.
+   * How long the OpenTelemetry SDK waits for a first call before it starts anyway (to export the
+   * controller's gauges).
+   */
+  private static final long SDK_START_DELAY_SECONDS = 10;
+
+  /**
+   * Wires the runtime. The OpenTelemetry SDK starts on a daemon thread when the first call has
+   * been recorded (or after {@value #SDK_START_DELAY_SECONDS} s), not while the application is
+   * starting: building it (and the JDK HTTP client its exporter uses) takes a few hundred
+   * milliseconds of CPU. Until it is up, finished calls wait in a bounded queue.
    */
   public static CallTracker start(AgentConfig config, java.io.PrintStream diagnostics) {
     DeferredSink otel = new DeferredSink(4096);
@@ -66,6 +76,10 @@ public final class AgentRuntime {
           new Thread(
               () -> {
                 try {
+                  boolean called = otel.awaitFirstRecord(SDK_START_DELAY_SECONDS, TimeUnit.SECONDS);
+                  if (!called && shuttingDown) {
+                    return; // a process that made no call exits without building the SDK
+                  }
                   ThrottledExporters.Reporter reporter =
                       new ThrottledExporters.Reporter(m -> diagnostics.println("[tollgate] " + m));
                   OtelCallSink real = createOtelSink(config, reporter);
@@ -95,6 +109,9 @@ public final class AgentRuntime {
               try {
                 // Calls made before the SDK was up wait in the deferred sink: let it arrive, then
                 // flush everything, so a short-lived process loses nothing.
+                shuttingDown = true;
+                sink.stopAndDrain(); // every recorded call reaches the deferred sink first
+                otel.wakeUp();
                 if (initThread != null) {
                   initThread.join(5000);
                 }

@@ -24,6 +24,8 @@ public final class OverheadBenchmark {
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20000;
     int iterations = args.length > 3 ? Integer.parseInt(args[3]) : 20000;
     String[] clients = (args.length > 4 ? args[4] : "jdk,okhttp,apache5").split(",");
+    // An older agent jar to compare with in the same run (a change measured against the old code).
+    String baselineJar = args.length > 5 && !args[5].isEmpty() ? args[5] : null;
     HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     sink.createContext("/", x -> {
       x.getRequestBody().readAllBytes();
@@ -35,22 +37,67 @@ public final class OverheadBenchmark {
     for (String client : clients) {
       Map<String, List<Double>> without = new LinkedHashMap<>();
       Map<String, List<Double>> with = new LinkedHashMap<>();
+      Map<String, List<Double>> old = new LinkedHashMap<>();
       for (int r = 0; r < rounds; r++) {
         collect(run(null, endpoint, warmup, iterations, client), without);
-        collect(run(agentJar, endpoint, warmup, iterations, client), with);
+        if (baselineJar != null) {
+          collect(run(baselineJar, endpoint, warmup, iterations, client), old);
+        }
+        Map<String, Double> figures = run(agentJar, endpoint, warmup, iterations, client);
+        figures.put("startup_cold_cache_ms", coldStartup(agentJar, endpoint, client));
+        collect(figures, with);
       }
       System.out.println();
-      System.out.printf("%-28s %14s %14s %14s%n", client + " (median of " + rounds + ")", "no agent", "agent", "added");
-      for (String k : without.keySet()) {
-        double a = median(without.get(k));
+      String title = client + " (median of " + rounds + ")";
+      if (baselineJar == null) {
+        System.out.printf("%-30s %12s %12s %12s%n", title, "no agent", "agent", "added");
+      } else {
+        System.out.printf(
+            "%-30s %12s %12s %12s %12s %12s%n",
+            title, "no agent", "baseline", "agent", "added(base)", "added");
+      }
+      for (String k : with.keySet()) {
+        double a = without.containsKey(k) ? median(without.get(k)) : Double.NaN;
         double b = median(with.get(k));
-        System.out.printf("%-28s %14.2f %14.2f %14.2f%n", k, a, b, b - a);
+        if (baselineJar == null) {
+          System.out.printf("%-30s %12.2f %12.2f %12.2f%n", k, a, b, b - a);
+        } else {
+          double o = old.containsKey(k) ? median(old.get(k)) : Double.NaN;
+          System.out.printf("%-30s %12.2f %12.2f %12.2f %12.2f %12.2f%n", k, a, o, b, o - a, b - a);
+        }
       }
     }
     sink.stop(0);
   }
 
   private static Map<String, Double> run(String agentJar, String endpoint, int warmup, int iterations, String client) throws Exception {
+    return run(agentJar, endpoint, warmup, iterations, client, WARM_CACHE);
+  }
+
+  /**
+   * The agent's class cache, shared by the runs of one benchmark: the first run fills it, the
+   * others start warm. {@link #coldStartup} measures a start with an empty one.
+   */
+  private static final Path WARM_CACHE = tempDir();
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("tollgate-bench-cache");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Start-up to the first call with an empty class cache (the agent's first run on a host). */
+  private static double coldStartup(String agentJar, String endpoint, String client) throws Exception {
+    Path empty = Files.createTempDirectory("tollgate-bench-cold");
+    Map<String, Double> f = run(agentJar, endpoint, 0, 1, client, empty);
+    return f.getOrDefault("startup_to_first_call_ms", Double.NaN);
+  }
+
+  private static Map<String, Double> run(
+      String agentJar, String endpoint, int warmup, int iterations, String client, Path cacheDir)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     cmd.add("-Xms256m");
@@ -62,6 +109,7 @@ public final class OverheadBenchmark {
     if (agentJar != null) {
       cmd.add("-javaagent:" + agentJar);
       cmd.add("-Dtollgate.exporter.endpoint=" + endpoint);
+      cmd.add("-Dtollgate.cache.dir=" + cacheDir);
     }
     cmd.add("-cp");
     cmd.add(applicationClassPath());
@@ -85,6 +133,9 @@ public final class OverheadBenchmark {
       } else if (f.length >= 5) {
         figures.put(f[0] + "_median_us", Double.parseDouble(f[2]));
         figures.put(f[0] + "_p99_us", Double.parseDouble(f[4]));
+        if (f.length >= 7) {
+          figures.put(f[0] + "_cpu_us_per_call", Double.parseDouble(f[6]));
+        }
       }
     }
     return figures;

@@ -86,4 +86,21 @@ class AgentJarPackagingIT {
       }
     }
   }
+
+  /** The premain defines the bootstrap package from its own list; the jar must agree with it. */
+  @Test
+  void bootstrapListMatchesTheJar() throws Exception {
+    java.lang.reflect.Field f =
+        Class.forName("dev.tollgate.agent.launch.TollgatePremain").getDeclaredField("BOOTSTRAP_CLASSES");
+    f.setAccessible(true);
+    List<String> listed = List.of((String[]) f.get(null));
+    List<String> inJar = new java.util.ArrayList<>();
+    try (JarFile jar = new JarFile(AgentProcess.agentJar().toFile())) {
+      jar.stream()
+          .map(java.util.jar.JarEntry::getName)
+          .filter(n -> n.startsWith("dev/tollgate/agent/bootstrap/") && n.endsWith(".class"))
+          .forEach(n -> inJar.add(n.substring(0, n.length() - 6).replace('/', '.')));
+    }
+    assertThat(listed).containsExactlyInAnyOrderElementsOf(inJar);
+  }
 }

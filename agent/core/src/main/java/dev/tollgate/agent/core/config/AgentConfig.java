@@ -24,6 +24,11 @@ public final class AgentConfig {
   public final int exportQueueSize;
   /** Print one line per recorded call on stderr (no secrets, no content). */
   public final boolean debugCalls;
+  /**
+   * Where transformed classes are kept between runs so that a warm start skips Byte Buddy; null
+   * when the cache is off.
+   */
+  public final String cacheDir;
   public final List<EndpointConfig> endpoints;
   /** Parsed controller policies of the endpoints that have any. */
   public final List<EndpointPolicy> policies;
@@ -39,6 +44,7 @@ public final class AgentConfig {
       Duration metricsInterval,
       int exportQueueSize,
       boolean debugCalls,
+      String cacheDir,
       List<EndpointConfig> endpoints,
       List<EndpointPolicy> policies,
       String source) {
@@ -50,6 +56,7 @@ public final class AgentConfig {
     this.metricsInterval = metricsInterval;
     this.exportQueueSize = exportQueueSize;
     this.debugCalls = debugCalls;
+    this.cacheDir = cacheDir;
     this.endpoints = Collections.unmodifiableList(endpoints);
     this.policies = Collections.unmodifiableList(policies);
     this.source = source;
@@ -65,6 +72,7 @@ public final class AgentConfig {
         Duration.ofSeconds(10),
         2048,
         false,
+        null,
         List.of(),
         List.of(),
         "defaults");

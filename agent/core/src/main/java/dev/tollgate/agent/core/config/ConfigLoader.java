@@ -1,7 +1,5 @@
 package dev.tollgate.agent.core.config;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tollgate.agent.core.call.Provider;
 import dev.tollgate.agent.core.detect.EndpointConfig;
 import dev.tollgate.controller.policy.EndpointPolicy;
@@ -138,6 +136,15 @@ public final class ConfigLoader {
             false,
             "debug",
             problems);
+    String cacheDir =
+        first(
+            systemProperties.apply("tollgate.cache.dir"),
+            environment.apply("TOLLGATE_CACHE_DIR"),
+            str(yaml.get("cache_dir")),
+            defaultCacheDir());
+    if (cacheDir != null && (cacheDir.isBlank() || "off".equalsIgnoreCase(cacheDir.trim()))) {
+      cacheDir = null;
+    }
 
     List<EndpointConfig> endpoints = new ArrayList<>();
     List<EndpointPolicy> policies = new ArrayList<>();
@@ -193,15 +200,28 @@ public final class ConfigLoader {
         interval,
         queue,
         debug,
+        cacheDir,
         endpoints,
         policies,
         source);
   }
 
+  /** {@code $XDG_CACHE_HOME/tollgate}, else {@code ~/.cache/tollgate}; null without a home. */
+  private String defaultCacheDir() {
+    String xdg = environment.apply("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank()) {
+      return Path.of(xdg, "tollgate").toString();
+    }
+    String home = systemProperties.apply("user.home");
+    return home == null || home.isBlank() || "?".equals(home)
+        ? null
+        : Path.of(home, ".cache", "tollgate").toString();
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> readYaml(Path path) throws IOException {
     byte[] bytes = Files.readAllBytes(path);
-    Object root = new ObjectMapper(new YAMLFactory()).readValue(bytes, Object.class);
+    Object root = YamlReader.read(bytes);
     if (root == null) {
       return Map.of();
     }
@@ -325,5 +345,17 @@ public final class ConfigLoader {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /**
+   * Jackson's YAML support, in a class of its own so that a start without a config file never
+   * loads it (verifying a method that builds a YAMLFactory loads Jackson's factory classes).
+   */
+  private static final class YamlReader {
+    static Object read(byte[] bytes) throws IOException {
+      return new com.fasterxml.jackson.databind.ObjectMapper(
+              new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+          .readValue(bytes, Object.class);
+    }
   }
 }

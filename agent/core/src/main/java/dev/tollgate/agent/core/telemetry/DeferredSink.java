@@ -2,6 +2,8 @@ package dev.tollgate.agent.core.telemetry;
 
 import dev.tollgate.agent.core.call.LlmCall;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DeferredSink implements CallSink {
   private final ArrayBlockingQueue<LlmCall> pending;
   private final AtomicLong dropped = new AtomicLong();
+  private final CountDownLatch firstRecord = new CountDownLatch(1);
   private volatile CallSink target;
 
   public DeferredSink(int capacity) {
@@ -21,6 +24,9 @@ public final class DeferredSink implements CallSink {
 
   @Override
   public void record(LlmCall call) {
+    if (firstRecord.getCount() != 0) {
+      firstRecord.countDown();
+    }
     CallSink t = target;
     if (t != null) {
       t.record(call);
@@ -34,6 +40,20 @@ public final class DeferredSink implements CallSink {
     if (t != null) {
       drainTo(t);
     }
+  }
+
+  /**
+   * Waits until a call is recorded, {@link #wakeUp()} is called or the timeout passes; true when
+   * a call has been recorded.
+   */
+  public boolean awaitFirstRecord(long timeout, TimeUnit unit) throws InterruptedException {
+    firstRecord.await(timeout, unit);
+    return !pending.isEmpty() || target != null;
+  }
+
+  /** Ends {@link #awaitFirstRecord} early (at shutdown). */
+  public void wakeUp() {
+    firstRecord.countDown();
   }
 
   /** Installs the real sink and hands it everything recorded so far. */

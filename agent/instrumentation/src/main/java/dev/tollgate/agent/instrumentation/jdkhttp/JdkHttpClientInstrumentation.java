@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.tollgate.agent.bootstrap.Bridge;
 import dev.tollgate.agent.bootstrap.Rejection;
+import dev.tollgate.agent.installer.Targets;
 import java.lang.instrument.Instrumentation;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +26,7 @@ public final class JdkHttpClientInstrumentation {
   public static AgentBuilder register(
       AgentBuilder builder, ClassFileLocator locator, Instrumentation inst) {
     return builder
-        .type(named("jdk.internal.net.http.HttpClientImpl"))
+        .type(named(Targets.JDK_HTTP_CLIENT))
         .transform(
             new AgentBuilder.Transformer.ForAdvice()
                 .include(locator)

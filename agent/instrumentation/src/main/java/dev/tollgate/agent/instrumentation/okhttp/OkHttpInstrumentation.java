@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import dev.tollgate.agent.installer.HelperInjector;
+import dev.tollgate.agent.installer.Targets;
 import dev.tollgate.agent.instrumentation.okhttp.inject.TollgateInterceptor;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -19,9 +20,6 @@ import okhttp3.OkHttpClient;
  * so a child loader (a fat jar, a plug-in, OkHttp loaded long after start-up) gets its own.
  */
 public final class OkHttpInstrumentation {
-  private static final String[] HELPERS = {
-    "dev.tollgate.agent.instrumentation.inject", "dev.tollgate.agent.instrumentation.okhttp.inject"
-  };
   // By name: the advice class refers to OkHttp and must never be loaded by the agent's loader.
   private static final String BUILDER_ADVICE =
       "dev.tollgate.agent.instrumentation.okhttp.OkHttpInstrumentation$BuilderAdvice";
@@ -31,11 +29,11 @@ public final class OkHttpInstrumentation {
   public static AgentBuilder register(
       AgentBuilder builder, ClassFileLocator locator, Instrumentation inst) {
     return builder
-        .type(named("okhttp3.OkHttpClient$Builder"))
+        .type(named(Targets.OKHTTP_BUILDER))
         .transform(
             HelperInjector.injecting(
                 inst,
-                HELPERS,
+                Targets.okHttpHelpers(),
                 new AgentBuilder.Transformer.ForAdvice()
                     .include(locator)
                     .advice(isConstructor(), BUILDER_ADVICE)));

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.tollgate.agent.bootstrap.Bridge;
 import dev.tollgate.agent.bootstrap.Rejection;
+import dev.tollgate.agent.installer.Targets;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
@@ -25,7 +26,7 @@ public final class UrlConnectionInstrumentation {
   public static AgentBuilder register(
       AgentBuilder builder, ClassFileLocator locator, Instrumentation inst) {
     return builder
-        .type(named("sun.net.www.protocol.http.HttpURLConnection"))
+        .type(named(Targets.URL_CONNECTION))
         .transform(
             new AgentBuilder.Transformer.ForAdvice()
                 .include(locator)

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.tollgate.agent.installer.HelperInjector;
+import dev.tollgate.agent.installer.Targets;
 import dev.tollgate.agent.instrumentation.apache.v4.inject.TollgateClientExec;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -17,10 +18,6 @@ import org.apache.http.impl.execchain.ClientExecChain;
  * hook. The deprecated {@code DefaultHttpClient} family has no exec chain and is not recorded.
  */
 public final class ApacheHttpClient4Instrumentation {
-  private static final String[] HELPERS = {
-    "dev.tollgate.agent.instrumentation.inject",
-    "dev.tollgate.agent.instrumentation.apache.v4.inject"
-  };
   private static final String ADVICE =
       "dev.tollgate.agent.instrumentation.apache.v4.ApacheHttpClient4Instrumentation$DecorateAdvice";
 
@@ -29,11 +26,11 @@ public final class ApacheHttpClient4Instrumentation {
   public static AgentBuilder register(
       AgentBuilder builder, ClassFileLocator locator, Instrumentation inst) {
     return builder
-        .type(named("org.apache.http.impl.client.HttpClientBuilder"))
+        .type(named(Targets.APACHE4_BUILDER))
         .transform(
             HelperInjector.injecting(
                 inst,
-                HELPERS,
+                Targets.apache4Helpers(),
                 new AgentBuilder.Transformer.ForAdvice()
                     .include(locator)
                     .advice(named("decorateProtocolExec").and(takesArguments(1)), ADVICE)));

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.tollgate.agent.installer.HelperInjector;
+import dev.tollgate.agent.installer.Targets;
 import dev.tollgate.agent.instrumentation.apache.v5.inject.TollgateAsyncExecHandler;
 import dev.tollgate.agent.instrumentation.apache.v5.inject.TollgateExecHandler;
 import java.lang.instrument.Instrumentation;
@@ -21,10 +22,6 @@ import org.apache.hc.core5.http.config.NamedElementChain;
  * async client, the HTTP/2-only builder) have no exec chain and are not recorded.
  */
 public final class ApacheHttpClient5Instrumentation {
-  private static final String[] HELPERS = {
-    "dev.tollgate.agent.instrumentation.inject",
-    "dev.tollgate.agent.instrumentation.apache.v5.inject"
-  };
   private static final String PREFIX =
       "dev.tollgate.agent.instrumentation.apache.v5.ApacheHttpClient5Instrumentation$";
 
@@ -36,24 +33,24 @@ public final class ApacheHttpClient5Instrumentation {
         // The caching builders override the hook without calling it: matched by name too (the
         // handler is added once per chain whichever runs).
         .type(
-            named("org.apache.hc.client5.http.impl.classic.HttpClientBuilder")
-                .or(named("org.apache.hc.client5.http.impl.cache.CachingHttpClientBuilder")))
+            named(Targets.APACHE5_CLASSIC_BUILDER)
+                .or(named(Targets.APACHE5_CACHING_CLASSIC_BUILDER)))
         .transform(
             HelperInjector.injecting(
                 inst,
-                HELPERS,
+                Targets.apache5Helpers(),
                 new AgentBuilder.Transformer.ForAdvice()
                     .include(locator)
                     .advice(
                         named("customizeExecChain").and(takesArguments(1)),
                         PREFIX + "ClassicChainAdvice")))
         .type(
-            named("org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder")
-                .or(named("org.apache.hc.client5.http.impl.cache.CachingHttpAsyncClientBuilder")))
+            named(Targets.APACHE5_ASYNC_BUILDER)
+                .or(named(Targets.APACHE5_CACHING_ASYNC_BUILDER)))
         .transform(
             HelperInjector.injecting(
                 inst,
-                HELPERS,
+                Targets.apache5Helpers(),
                 new AgentBuilder.Transformer.ForAdvice()
                     .include(locator)
                     .advice(
