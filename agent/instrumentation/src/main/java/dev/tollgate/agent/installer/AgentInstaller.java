@@ -36,7 +36,7 @@ public final class AgentInstaller {
     }
     AgentRuntime.start(config, System.err);
     try {
-      Bridge.hooks = new HooksImpl();
+      Bridge.hooks = new HooksImpl(config.openAiIncludeUsage);
       ClassFileLocator locator = ClassFileLocator.ForJarFile.of(agentJar);
       // AgentBuilder.Default() prepares Byte Buddy's self-injection (the Nexus), which reaches for
       // sun.misc.Unsafe and makes JDK 24+ print warnings; the NoOp initialization below never uses

@@ -24,6 +24,11 @@ public final class AgentConfig {
   public final int exportQueueSize;
   /** Print one line per recorded call on stderr (no secrets, no content). */
   public final boolean debugCalls;
+  /**
+   * Opt-in: add {@code stream_options.include_usage} to OpenAI-compatible streaming chat requests
+   * that lack it, and take what that adds back out of the stream the application reads.
+   */
+  public final boolean openAiIncludeUsage;
   public final List<EndpointConfig> endpoints;
   /** Parsed controller policies of the endpoints that have any. */
   public final List<EndpointPolicy> policies;
@@ -39,6 +44,7 @@ public final class AgentConfig {
       Duration metricsInterval,
       int exportQueueSize,
       boolean debugCalls,
+      boolean openAiIncludeUsage,
       List<EndpointConfig> endpoints,
       List<EndpointPolicy> policies,
       String source) {
@@ -50,6 +56,7 @@ public final class AgentConfig {
     this.metricsInterval = metricsInterval;
     this.exportQueueSize = exportQueueSize;
     this.debugCalls = debugCalls;
+    this.openAiIncludeUsage = openAiIncludeUsage;
     this.endpoints = Collections.unmodifiableList(endpoints);
     this.policies = Collections.unmodifiableList(policies);
     this.source = source;
@@ -64,6 +71,7 @@ public final class AgentConfig {
         Duration.ofSeconds(10),
         Duration.ofSeconds(10),
         2048,
+        false,
         false,
         List.of(),
         List.of(),

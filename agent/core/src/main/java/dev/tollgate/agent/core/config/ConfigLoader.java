@@ -138,6 +138,16 @@ public final class ConfigLoader {
             false,
             "debug",
             problems);
+    Map<String, Object> openAi = map(yaml.get("openai"), "openai", problems);
+    boolean includeUsage =
+        bool(
+            first(
+                systemProperties.apply("tollgate.openai.include_usage"),
+                environment.apply("TOLLGATE_OPENAI_INCLUDE_USAGE"),
+                str(openAi.get("include_usage"))),
+            d.openAiIncludeUsage,
+            "openai.include_usage",
+            problems);
 
     List<EndpointConfig> endpoints = new ArrayList<>();
     List<EndpointPolicy> policies = new ArrayList<>();
@@ -193,6 +203,7 @@ public final class ConfigLoader {
         interval,
         queue,
         debug,
+        includeUsage,
         endpoints,
         policies,
         source);

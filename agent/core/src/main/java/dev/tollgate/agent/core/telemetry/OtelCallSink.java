@@ -203,6 +203,9 @@ public final class OtelCallSink implements CallSink {
     if (call.unmetered() && call.errorType == null) {
       b.put(Tollgate.UNMETERED, true);
     }
+    if (call.usageInjected) {
+      b.put(Tollgate.USAGE_INJECTED, true);
+    }
     if (call.stream) {
       b.put(Tollgate.STREAM_COMPLETE, call.complete);
     }
