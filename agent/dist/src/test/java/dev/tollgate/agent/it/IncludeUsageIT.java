@@ -39,8 +39,8 @@ import org.junit.jupiter.api.TestInstance;
  * do), so with the option on the provider must have received {@code include_usage}, the
  * application must have read exactly the stream the same server sends when not asked, and the span
  * must carry the tokens. With the option off nothing changes: the request goes as written and the
- * stream is unmetered. The JDK client (send and sendAsync) and OkHttp (5 and 3.14, execute and
- * enqueue) are the clients that carry it.
+ * stream is unmetered. The clients that carry it: the JDK client (send and sendAsync), OkHttp (5
+ * and 3.14, execute and enqueue), Apache HttpClient 5 classic and 4.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IncludeUsageIT {
@@ -92,7 +92,8 @@ class IncludeUsageIT {
   /** One application JVM: a client, with the option on or off. */
   record Run(String client, String classPath, boolean on) {
     String label() {
-      return client + (classPath == null ? "" : " (OkHttp 3.14)") + (on ? ", option on" : ", option off");
+      String okhttp3 = classPath != null && client.startsWith("okhttp") ? " (OkHttp 3.14)" : "";
+      return client + okhttp3 + (on ? ", option on" : ", option off");
     }
   }
 
@@ -129,11 +130,17 @@ class IncludeUsageIT {
               .willReturn(body(c.unasked())));
     }
     String okhttp3 = AgentProcess.classPath() + File.pathSeparator + Libs.dir("okhttp3-libs");
+    String apache =
+        AgentProcess.classPath(
+            "httpclient5", "httpcore5", "slf4j-api", "httpclient-4", "httpcore-4", "commons-logging",
+            "commons-codec");
     runs.add(new Run("jdk-httpclient", null, true));
     runs.add(new Run("jdk-httpclient-async", null, true));
     runs.add(new Run("okhttp", null, true));
     runs.add(new Run("okhttp-async", null, true));
     runs.add(new Run("okhttp", okhttp3, true));
+    runs.add(new Run("apache-httpclient-5", apache, true));
+    runs.add(new Run("apache-httpclient-4", apache, true));
     runs.add(new Run("jdk-httpclient", null, false));
     runs.add(new Run("okhttp", null, false));
     for (Run r : runs) {
