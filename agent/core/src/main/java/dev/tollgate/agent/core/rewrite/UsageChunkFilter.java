@@ -21,7 +21,7 @@ package dev.tollgate.agent.core.rewrite;
  * not) is left where it is. Azure's first chunk ({@code "choices": []}, no usage) passes as it is.
  *
  * <p>The filter edits only events of the one shape it knows: a single {@code data:} line holding a
- * JSON object. When an event it would have to edit has any other shape (several data lines, other
+ * JSON object (comment lines beside it are kept; an event to drop must have none). When an event it would have to edit has any other shape (several data lines, other
  * fields, a usage of an unknown type, JSON it cannot walk), or an event grows past {@link
  * #EVENT_CAP}, it passes that event unchanged and every byte after it too; so do events that are
  * not JSON and not {@code [DONE]}. At most one event is held at a time, and the application gets
@@ -250,6 +250,7 @@ public final class UsageChunkFilter {
   /** Looks at one complete event, b[0, n), its blank line included. */
   private int decide(byte[] b, int n) {
     int dataLines = 0;
+    int comments = 0;
     int otherLines = 0;
     int dataFrom = -1;
     int dataTo = -1;
@@ -271,8 +272,10 @@ public final class UsageChunkFilter {
           }
           dataFrom = v;
           dataTo = eol;
+        } else if (b[i] == ':') {
+          comments++;
         } else {
-          otherLines++; // comments, event:, id:, retry:, unknown fields
+          otherLines++; // event:, id:, retry:, unknown fields
         }
       }
       // Past this line's end: CRLF counts as one.
@@ -287,7 +290,9 @@ public final class UsageChunkFilter {
     if (isDone(b, dataFrom, dataTo)) {
       return KEEP;
     }
-    return chunk(b, dataFrom, dataTo);
+    int verdict = chunk(b, dataFrom, dataTo);
+    // Dropping the event would drop its comment lines too, which the provider sends unasked.
+    return verdict == DROP && comments > 0 ? UNEXPECTED : verdict;
   }
 
   /** {@code name:} at the line's start (the colon may be missing when the value is empty). */

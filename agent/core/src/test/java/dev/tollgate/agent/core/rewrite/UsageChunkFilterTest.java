@@ -137,6 +137,17 @@ class UsageChunkFilterTest {
   }
 
   @Test
+  void commentLinesInsideAnEventAreKept() {
+    assertThat(filter(": keep-alive\ndata: {\"id\":\"x\",\"choices\":[{}],\"usage\":null}\n\n"))
+        .isEqualTo(": keep-alive\ndata: {\"id\":\"x\",\"choices\":[{}]}\n\n");
+    // A usage chunk with a comment cannot be dropped without losing the comment: passed, and
+    // editing stops.
+    String usage = ": ping\ndata: {\"id\":\"x\",\"choices\":[],\"usage\":{\"prompt_tokens\":1}}\n\n";
+    String nullChunk = "data: {\"id\":\"x\",\"choices\":[{}],\"usage\":null}\n\n";
+    assertThat(filter(usage + nullChunk)).isEqualTo(usage + nullChunk);
+  }
+
+  @Test
   void errorEventsCommentsAndDonePassUnchanged() {
     String s =
         ": keep-alive\n\n"
