@@ -15,6 +15,8 @@ public final class Tollgate {
   public static final String ATTEMPT = "tollgate.attempt";
   public static final String CLIENT = "tollgate.client";
   public static final String UNMETERED = "tollgate.usage.unmetered";
+  /** The agent added {@code stream_options.include_usage} to the request (opt-in). */
+  public static final String USAGE_INJECTED = "tollgate.usage.injected";
   /** A provider-reported total when the input/output split is unknown (Dify workflow runs). */
   public static final String TOTAL_TOKENS = "tollgate.usage.total_tokens";
   public static final String STREAM_COMPLETE = "tollgate.stream.complete";

@@ -101,6 +101,7 @@ public final class CallTracker {
     c.stream = p.stream;
     c.requestMaxTokens = p.requestMaxTokens;
     c.requestIncludeUsage = p.requestIncludeUsage;
+    c.usageInjected = p.usageInjected;
     t.sdkRetryCount(previous.sdkRetryCount());
     return t;
   }

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.TestInstance;
  * WireMock playing the providers with their documented payloads. Checks what each SDK parsed (the
  * agent changed no byte), and that the recorded tokens, models and time to first chunk match; and
  * that the SDKs' own retries ({@code x-stainless-retry-count}) are attempts 1 and 2 of one call.
+ * The run has the opt-in {@code tollgate.openai.include_usage} on: an openai-java stream that did
+ * not ask for usage is metered, and the SDK still parses the stream it would have got unasked.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SdkIT {
@@ -67,7 +69,8 @@ class SdkIT {
           "anthropic-message",
           "anthropic-stream",
           "anthropic-retry",
-          "langchain4j-chat");
+          "langchain4j-chat",
+          "openai-chat-stream-unasked");
 
   private WireMockServer llm;
   private OtlpSink otlp;
@@ -87,6 +90,17 @@ class SdkIT {
     stub("/anthropic/v1/messages", false, "application/json", "contract/anthropic.resp.json");
     stub("/anthropic/v1/messages", true, "text/event-stream", "contract/anthropic_stream.sse");
     stub("/lc4j/v1/chat/completions", false, "application/json", "contract/openai_chat.resp.json");
+    // The opt-in include_usage is on for this whole run: the calls above must not notice it. This
+    // server sends usage only when asked, as OpenAI does.
+    llm.stubFor(
+        post(urlEqualTo("/openai-iu/v1/chat/completions"))
+            .atPriority(1)
+            .withRequestBody(matchingJsonPath("$.stream_options[?(@.include_usage == true)]"))
+            .willReturn(sse("contract/openai_stream.sse")));
+    llm.stubFor(
+        post(urlEqualTo("/openai-iu/v1/chat/completions"))
+            .atPriority(2)
+            .willReturn(sse("include_usage/openai_sdk-without.sse")));
     failOnce(
         "/openai-retry/v1/chat/completions",
         429,
@@ -111,6 +125,7 @@ class SdkIT {
             "  - {name: claude, url: \"" + base + "/anthropic\", provider: anthropic}",
             "  - {name: claude-retry, url: \"" + base + "/anthropic-retry\", provider: anthropic}",
             "  - {name: lc4j, url: \"" + base + "/lc4j/v1\", provider: openai}",
+            "  - {name: openai-iu, url: \"" + base + "/openai-iu/v1\", provider: openai}",
             ""));
     List<String> args = new java.util.ArrayList<>();
     args.add(base);
@@ -119,7 +134,9 @@ class SdkIT {
         AgentProcess.run(
             true,
             List.of(
-                "-Dtollgate.config=" + config, "-Dtollgate.exporter.endpoint=" + otlp.endpoint()),
+                "-Dtollgate.config=" + config,
+                "-Dtollgate.exporter.endpoint=" + otlp.endpoint(),
+                "-Dtollgate.openai.include_usage=true"),
             AgentProcess.classPath(SDK_JARS),
             "dev.tollgate.agent.it.app.SdkApp",
             args);
@@ -146,6 +163,15 @@ class SdkIT {
       resp.withChunkedDribbleDelay(6, 300);
     }
     llm.stubFor(m.willReturn(resp));
+  }
+
+  private com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder sse(String fixture)
+      throws IOException {
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "text/event-stream")
+        .withBody(bytes(fixture))
+        .withChunkedDribbleDelay(6, 300);
   }
 
   /** The first attempt fails with the status, the SDK retries (after retry-after-ms), then 200. */
@@ -204,13 +230,19 @@ class SdkIT {
         .isEqualTo("anthropic-retry model=claude-sonnet-4-5-20250929 in=50 out=300");
     assertThat(line("langchain4j-chat"))
         .isEqualTo("langchain4j-chat Hello! How can I assist you today?");
+    // The provider's stream minus what the agent's include_usage added: the SDK saw four chunks
+    // and no usage, as when the provider is not asked.
+    assertThat(line("openai-chat-stream-unasked"))
+        .isEqualTo(
+            "openai-chat-stream-unasked model=gpt-4o-2024-08-06 chunks=4 usage=none"
+                + " text=The contract is a lease — 12 months, renewable.");
     assertThat(result.stdout()).doesNotContain("failed");
   }
 
   @Test
   void everyCallIsOneSpanAndRetriesAreAttempts() {
-    // Nine operations; the two retried ones made two calls each.
-    assertThat(spans).hasSize(11);
+    // Ten operations; the two retried ones made two calls each.
+    assertThat(spans).hasSize(12);
     assertThat(spans).allSatisfy(s -> assertThat(s.service()).isEqualTo("sdk-app"));
     assertThat(spans).allSatisfy(s -> assertThat(s.scope()).isEqualTo(Tollgate.SCOPE));
     llm.verify(2, postRequestedFor(urlEqualTo("/openai-retry/v1/chat/completions")));
@@ -302,6 +334,21 @@ class SdkIT {
     OtlpSink.ExportedSpan s = spans.get(10);
     assertCall(s, "openai", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", 19L, 10L, "jdk-httpclient");
     assertThat(s.get(Tollgate.ENDPOINT_NAME)).isEqualTo("lc4j");
+  }
+
+  @Test
+  void openAiStreamWithoutIncludeUsageIsMeteredByTheOptIn() {
+    OtlpSink.ExportedSpan s = spans.get(11);
+    assertCall(s, "openai", "gpt-4o", "gpt-4o-2024-08-06", 1200L, 50L, "okhttp");
+    assertThat(s.get(Tollgate.USAGE_INJECTED)).isEqualTo(true);
+    assertThat(s.get(Tollgate.UNMETERED)).isNull();
+    assertFirstChunkBeforeEnd(s);
+    llm.verify(
+        postRequestedFor(urlEqualTo("/openai-iu/v1/chat/completions"))
+            .withRequestBody(matchingJsonPath("$.stream_options[?(@.include_usage == true)]")));
+    // The calls that asked themselves, or are not chat streams, went as the SDK wrote them.
+    assertThat(spans.subList(0, 11))
+        .allSatisfy(span -> assertThat(span.get(Tollgate.USAGE_INJECTED)).isNull());
   }
 
   @Test

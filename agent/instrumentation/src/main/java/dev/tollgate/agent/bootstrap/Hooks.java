@@ -100,6 +100,50 @@ public interface Hooks {
    */
   Object callRetry(Object previousCall);
 
+  // The opt-in include_usage (tollgate.openai.include_usage): the agent asks an OpenAI-compatible
+  // stream for its usage and takes what that adds back out before the application reads it.
+
+  /**
+   * java.net.http: the request to send for a tracked call: the application's own, or a copy whose
+   * body also asks for {@code stream_options.include_usage}.
+   */
+  Object jdkHttpRequest(Object call, Object request);
+
+  /**
+   * True when the opt-in is on and this call may have {@code include_usage} added (decided from
+   * the route, URL and headers; cheap), so the client should offer its body to {@link
+   * #callAddUsage}.
+   *
+   * @param rawQuery the query string without '?', or null
+   * @param requestHeaders reads a request header by lower-case name; may be null
+   */
+  boolean callMayAddUsage(
+      Object call,
+      String rawPath,
+      String rawQuery,
+      java.util.function.Function<String, String> requestHeaders);
+
+  /**
+   * The whole request body with {@code include_usage} added (the call is marked so that its
+   * response is filtered), or null to send the body as it is.
+   */
+  byte[] callAddUsage(Object call, byte[] body, int offset, int length);
+
+  /**
+   * After {@link #callResponse}: a filter for the response body of a call whose request was
+   * rewritten, when the response is a stream it can edit; null otherwise (the body then passes as
+   * it is). The client feeds the filter what it received ({@link #usageFilterWrite}, {@link
+   * #usageFilterEnd}) and gives the application what {@link #usageFilterRead} returns.
+   */
+  Object callUsageFilter(Object call, int status, String contentType, String contentEncoding);
+
+  void usageFilterWrite(Object filter, byte[] bytes, int offset, int length);
+
+  void usageFilterEnd(Object filter);
+
+  /** Moves up to {@code length} bytes for the application into {@code into}; 0 when none is ready. */
+  int usageFilterRead(Object filter, byte[] into, int offset, int length);
+
   /** The default before the agent is installed, and after a failure: does nothing. */
   Hooks NOOP =
       new Hooks() {
@@ -183,6 +227,42 @@ public interface Hooks {
         @Override
         public Object callRetry(Object previousCall) {
           return null;
+        }
+
+        @Override
+        public Object jdkHttpRequest(Object call, Object request) {
+          return request;
+        }
+
+        @Override
+        public boolean callMayAddUsage(
+            Object call,
+            String rawPath,
+            String rawQuery,
+            java.util.function.Function<String, String> requestHeaders) {
+          return false;
+        }
+
+        @Override
+        public byte[] callAddUsage(Object call, byte[] body, int offset, int length) {
+          return null;
+        }
+
+        @Override
+        public Object callUsageFilter(
+            Object call, int status, String contentType, String contentEncoding) {
+          return null;
+        }
+
+        @Override
+        public void usageFilterWrite(Object filter, byte[] bytes, int offset, int length) {}
+
+        @Override
+        public void usageFilterEnd(Object filter) {}
+
+        @Override
+        public int usageFilterRead(Object filter, byte[] into, int offset, int length) {
+          return 0;
         }
       };
 }

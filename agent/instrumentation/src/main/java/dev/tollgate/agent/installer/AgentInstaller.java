@@ -29,7 +29,7 @@ public final class AgentInstaller {
     }
     AgentRuntime.start(config, System.err);
     try {
-      Bridge.hooks = new HooksImpl();
+      Bridge.hooks = new HooksImpl(config.openAiIncludeUsage);
       List<String> cacheProblems = new ArrayList<>();
       TransformCache cache = TransformCache.open(config.cacheDir, agentJar, cacheProblems);
       for (String p : cacheProblems) {

@@ -18,12 +18,21 @@ import dev.tollgate.agent.core.CallTracker;
 import dev.tollgate.agent.core.TrackedCall;
 import dev.tollgate.agent.core.call.Route;
 import dev.tollgate.agent.core.parse.ResponseTap;
+import dev.tollgate.agent.core.rewrite.IncludeUsage;
+import dev.tollgate.agent.core.rewrite.UsageChunkFilter;
 
 /**
  * Routes the bootstrap {@link Hooks} to each client's helpers, where the real types are known.
  * Every method stops every throwable: a fault here must never reach the application.
  */
 final class HooksImpl implements Hooks {
+  /** {@code tollgate.openai.include_usage}: fixed at start-up. */
+  private final boolean includeUsage;
+
+  HooksImpl(boolean includeUsage) {
+    this.includeUsage = includeUsage;
+  }
+
   @Override
   public Object jdkHttpStart(Object client, Object request) {
     try {
@@ -261,5 +270,81 @@ final class HooksImpl implements Hooks {
     } catch (Throwable t) {
       return null;
     }
+  }
+
+  // Opt-in include_usage.
+
+  @Override
+  public Object jdkHttpRequest(Object call, Object request) {
+    if (!includeUsage || !(call instanceof TrackedCall)) {
+      return request;
+    }
+    try {
+      return JdkHttpHelpers.addIncludeUsage((TrackedCall) call, (HttpRequest) request);
+    } catch (Throwable t) {
+      return request;
+    }
+  }
+
+  @Override
+  public boolean callMayAddUsage(
+      Object call, String rawPath, String rawQuery, Function<String, String> requestHeaders) {
+    if (!includeUsage || !(call instanceof TrackedCall)) {
+      return false;
+    }
+    try {
+      return IncludeUsage.eligible(
+          ((TrackedCall) call).call.route,
+          rawPath,
+          rawQuery,
+          requestHeaders == null ? null : requestHeaders::apply);
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  @Override
+  public byte[] callAddUsage(Object call, byte[] body, int offset, int length) {
+    if (!includeUsage || !(call instanceof TrackedCall)) {
+      return null;
+    }
+    try {
+      byte[] rewritten = IncludeUsage.addTo(body, offset, length);
+      if (rewritten != null) {
+        ((TrackedCall) call).call.usageInjected = true;
+      }
+      return rewritten;
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  @Override
+  public Object callUsageFilter(Object call, int status, String contentType, String contentEncoding) {
+    try {
+      if (call instanceof TrackedCall
+          && ((TrackedCall) call).call.usageInjected
+          && IncludeUsage.filters(status, contentType, contentEncoding)) {
+        return new UsageChunkFilter();
+      }
+    } catch (Throwable ignored) {
+      // the body passes as it is
+    }
+    return null;
+  }
+
+  @Override
+  public void usageFilterWrite(Object filter, byte[] bytes, int offset, int length) {
+    ((UsageChunkFilter) filter).write(bytes, offset, length);
+  }
+
+  @Override
+  public void usageFilterEnd(Object filter) {
+    ((UsageChunkFilter) filter).end();
+  }
+
+  @Override
+  public int usageFilterRead(Object filter, byte[] into, int offset, int length) {
+    return ((UsageChunkFilter) filter).read(into, offset, length);
   }
 }

@@ -30,6 +30,11 @@ public final class LlmCall {
   public boolean stream;
   /** The request asked for usage in the stream ({@code stream_options.include_usage: true}). */
   public boolean requestIncludeUsage;
+  /**
+   * The agent added {@code stream_options.include_usage} to the request (the opt-in), and takes
+   * what that adds back out of the stream before the application reads it.
+   */
+  public boolean usageInjected;
   public long requestMaxTokens = UNKNOWN;
   public int httpStatus;
   /** {@code error.type}; null while the call is a success. */

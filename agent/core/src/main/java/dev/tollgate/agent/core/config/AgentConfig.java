@@ -29,6 +29,11 @@ public final class AgentConfig {
    * when the cache is off.
    */
   public final String cacheDir;
+  /**
+   * Opt-in: add {@code stream_options.include_usage} to OpenAI-compatible streaming chat requests
+   * that lack it, and take what that adds back out of the stream the application reads.
+   */
+  public final boolean openAiIncludeUsage;
   public final List<EndpointConfig> endpoints;
   /** Parsed controller policies of the endpoints that have any. */
   public final List<EndpointPolicy> policies;
@@ -45,6 +50,7 @@ public final class AgentConfig {
       int exportQueueSize,
       boolean debugCalls,
       String cacheDir,
+      boolean openAiIncludeUsage,
       List<EndpointConfig> endpoints,
       List<EndpointPolicy> policies,
       String source) {
@@ -57,6 +63,7 @@ public final class AgentConfig {
     this.exportQueueSize = exportQueueSize;
     this.debugCalls = debugCalls;
     this.cacheDir = cacheDir;
+    this.openAiIncludeUsage = openAiIncludeUsage;
     this.endpoints = Collections.unmodifiableList(endpoints);
     this.policies = Collections.unmodifiableList(policies);
     this.source = source;
@@ -73,6 +80,7 @@ public final class AgentConfig {
         2048,
         false,
         null,
+        false,
         List.of(),
         List.of(),
         "defaults");

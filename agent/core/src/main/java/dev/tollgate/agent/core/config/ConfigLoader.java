@@ -145,6 +145,16 @@ public final class ConfigLoader {
     if (cacheDir != null && (cacheDir.isBlank() || "off".equalsIgnoreCase(cacheDir.trim()))) {
       cacheDir = null;
     }
+    Map<String, Object> openAi = map(yaml.get("openai"), "openai", problems);
+    boolean includeUsage =
+        bool(
+            first(
+                systemProperties.apply("tollgate.openai.include_usage"),
+                environment.apply("TOLLGATE_OPENAI_INCLUDE_USAGE"),
+                str(openAi.get("include_usage"))),
+            d.openAiIncludeUsage,
+            "openai.include_usage",
+            problems);
 
     List<EndpointConfig> endpoints = new ArrayList<>();
     List<EndpointPolicy> policies = new ArrayList<>();
@@ -201,6 +211,7 @@ public final class ConfigLoader {
         queue,
         debug,
         cacheDir,
+        includeUsage,
         endpoints,
         policies,
         source);

@@ -228,6 +228,9 @@ public final class OtelCallSink implements CallSink {
     if (call.unmetered() && call.errorType == null) {
       b.setAttribute(Keys.UNMETERED, true);
     }
+    if (call.usageInjected) {
+      b.setAttribute(Keys.USAGE_INJECTED, true);
+    }
     if (call.stream) {
       b.setAttribute(Keys.STREAM_COMPLETE, call.complete);
     }
@@ -310,6 +313,7 @@ public final class OtelCallSink implements CallSink {
     static final AttributeKey<Double> TIME_TO_FIRST_CHUNK =
         doubleKey(GenAi.RESPONSE_TIME_TO_FIRST_CHUNK);
     static final AttributeKey<Boolean> UNMETERED = booleanKey(Tollgate.UNMETERED);
+    static final AttributeKey<Boolean> USAGE_INJECTED = booleanKey(Tollgate.USAGE_INJECTED);
     static final AttributeKey<Boolean> STREAM_COMPLETE = booleanKey(Tollgate.STREAM_COMPLETE);
     static final AttributeKey<Boolean> PARSE_FAILED = booleanKey(Tollgate.PARSE_FAILED);
     static final AttributeKey<String> ERROR_MESSAGE_CODE = stringKey(Tollgate.ERROR_MESSAGE_CODE);

@@ -44,7 +44,7 @@ public final class SdkApp {
       case "openai-chat":
         return openAiChat(openAi(base + "/openai/v1"));
       case "openai-chat-stream":
-        return openAiChatStream(openAi(base + "/openai/v1"));
+        return openAiChatStream(openAi(base + "/openai/v1"), true);
       case "openai-responses":
         return openAiResponses(openAi(base + "/openai/v1"));
       case "openai-responses-stream":
@@ -57,6 +57,8 @@ public final class SdkApp {
         return anthropicStream(anthropic(base + "/anthropic"));
       case "anthropic-retry":
         return anthropicMessage(anthropic(base + "/anthropic-retry"));
+      case "openai-chat-stream-unasked":
+        return openAiChatStream(openAi(base + "/openai-iu/v1"), false);
       case "langchain4j-chat":
         return OpenAiChatModel.builder()
             .baseUrl(base + "/lc4j/v1")
@@ -99,21 +101,18 @@ public final class SdkApp {
     return "model=" + c.model() + " in=" + u.promptTokens() + " out=" + u.completionTokens();
   }
 
-  private static String openAiChatStream(OpenAIClient client) {
+  private static String openAiChatStream(OpenAIClient client, boolean includeUsage) {
     AtomicInteger chunks = new AtomicInteger();
     AtomicReference<CompletionUsage> usage = new AtomicReference<>();
     AtomicReference<String> model = new AtomicReference<>();
     StringBuilder text = new StringBuilder();
+    ChatCompletionCreateParams.Builder params =
+        ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("Summarize the contract");
+    if (includeUsage) {
+      params.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
+    }
     try (com.openai.core.http.StreamResponse<ChatCompletionChunk> s =
-        client
-            .chat()
-            .completions()
-            .createStreaming(
-                ChatCompletionCreateParams.builder()
-                    .model("gpt-4o")
-                    .addUserMessage("Summarize the contract")
-                    .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
-                    .build())) {
+        client.chat().completions().createStreaming(params.build())) {
       s.stream()
           .forEach(
               c -> {
@@ -123,16 +122,11 @@ public final class SdkApp {
                 c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append));
               });
     }
-    return "model="
-        + model.get()
-        + " chunks="
-        + chunks.get()
-        + " in="
-        + usage.get().promptTokens()
-        + " out="
-        + usage.get().completionTokens()
-        + " text="
-        + text;
+    String u =
+        usage.get() == null
+            ? "usage=none"
+            : "in=" + usage.get().promptTokens() + " out=" + usage.get().completionTokens();
+    return "model=" + model.get() + " chunks=" + chunks.get() + " " + u + " text=" + text;
   }
 
   private static String openAiResponses(OpenAIClient client) {

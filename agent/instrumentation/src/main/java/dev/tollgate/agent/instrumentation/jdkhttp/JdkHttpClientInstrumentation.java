@@ -39,14 +39,21 @@ public final class JdkHttpClientInstrumentation {
   public static final class SendAsyncAdvice {
     private SendAsyncAdvice() {}
 
-    /** A {@link Rejection} skips the method: the controller refused the call. */
+    /**
+     * A {@link Rejection} skips the method: the controller refused the call. With the opt-in
+     * include_usage the request sent may be a copy with a rewritten body; the application's own
+     * is kept for a retry by the controller, which rewrites it afresh.
+     */
     @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Rejection.class)
     public static Object onEnter(
         @Advice.This Object client,
-        @Advice.Argument(0) HttpRequest request,
-        @Advice.Argument(value = 1, readOnly = false) HttpResponse.BodyHandler<?> handler) {
+        @Advice.Argument(value = 0, readOnly = false) HttpRequest request,
+        @Advice.Argument(value = 1, readOnly = false) HttpResponse.BodyHandler<?> handler,
+        @Advice.Local("applicationRequest") HttpRequest applicationRequest) {
+      applicationRequest = request;
       Object call = Bridge.hooks.jdkHttpStart(client, request);
       if (call != null && !(call instanceof Rejection)) {
+        request = (HttpRequest) Bridge.hooks.jdkHttpRequest(call, request);
         handler = (HttpResponse.BodyHandler<?>) Bridge.hooks.jdkHttpWrapHandler(call, handler);
       }
       return call;
@@ -56,14 +63,16 @@ public final class JdkHttpClientInstrumentation {
     public static void onExit(
         @Advice.This Object client,
         @Advice.Enter Object call,
-        @Advice.Argument(0) HttpRequest request,
+        @Advice.Local("applicationRequest") HttpRequest applicationRequest,
         @Advice.Argument(1) HttpResponse.BodyHandler<?> handler,
         @Advice.Return(readOnly = false) CompletableFuture<?> future,
         @Advice.Thrown Throwable thrown) {
       if (call instanceof Rejection) {
         future = CompletableFuture.failedFuture(((Rejection) call).error);
       } else if (call != null) {
-        future = (CompletableFuture<?>) Bridge.hooks.jdkHttpSent(call, client, request, handler, future, thrown);
+        future =
+            (CompletableFuture<?>)
+                Bridge.hooks.jdkHttpSent(call, client, applicationRequest, handler, future, thrown);
       }
     }
   }

@@ -5,6 +5,7 @@ import dev.tollgate.agent.core.CallTracker;
 import dev.tollgate.agent.core.TrackedCall;
 import dev.tollgate.agent.core.call.Route;
 import dev.tollgate.agent.core.parse.HeaderLookup;
+import dev.tollgate.agent.core.rewrite.IncludeUsage;
 import java.net.URI;
 import dev.tollgate.controller.retry.RetryDecision;
 import java.net.http.HttpClient;
@@ -47,6 +48,43 @@ public final class JdkHttpHelpers {
     RequestBodyCapture.capture(tracker, call, request);
     tracker.admit(call);
     return call;
+  }
+
+  /**
+   * The opt-in include_usage: a copy of the request whose body also asks for the stream's usage, or
+   * the request itself when it is not an OpenAI-compatible streaming chat call with a whole
+   * in-memory body. The copy keeps the URI, method, headers, timeout, version and expect-continue;
+   * the client computes the new Content-Length from the body.
+   */
+  public static HttpRequest addIncludeUsage(TrackedCall call, HttpRequest request) {
+    URI uri = request.uri();
+    HttpHeaders h = request.headers();
+    if (!IncludeUsage.eligible(
+        call.call.route, uri.getRawPath(), uri.getRawQuery(), headers(h))) {
+      return request;
+    }
+    byte[] body = RequestBodyCapture.whole(request, IncludeUsage.MAX_BODY);
+    if (body == null) {
+      return request;
+    }
+    byte[] rewritten = IncludeUsage.addTo(body, 0, body.length);
+    if (rewritten == null) {
+      return request;
+    }
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(rewritten))
+            .expectContinue(request.expectContinue());
+    request.timeout().ifPresent(b::timeout);
+    request.version().ifPresent(b::version);
+    for (java.util.Map.Entry<String, List<String>> e : h.map().entrySet()) {
+      for (String v : e.getValue()) {
+        b.header(e.getKey(), v);
+      }
+    }
+    HttpRequest copy = b.build();
+    call.call.usageInjected = true;
+    return copy;
   }
 
   public static <T> HttpResponse.BodyHandler<T> wrap(
@@ -170,6 +208,9 @@ public final class JdkHttpHelpers {
       HttpResponse.BodySubscriber<T> subscriber = delegate.apply(info);
       if (tracker == null || subscriber == null) {
         return subscriber;
+      }
+      if (call.call.usageInjected) {
+        subscriber = UsageFilterSubscriber.wrap(subscriber, info);
       }
       return new TappingSubscriber<>(subscriber, call, tracker);
     }

@@ -40,6 +40,28 @@ final class RequestBodyCapture {
     }
   }
 
+  /**
+   * The whole body of a replayable in-memory publisher, when it is shorter than {@code max} bytes;
+   * null for anything else (a stream, a file, a body of unknown or larger length).
+   */
+  static byte[] whole(HttpRequest request, int max) {
+    HttpRequest.BodyPublisher publisher = request.bodyPublisher().orElse(null);
+    if (publisher == null || !isReplayable(publisher.getClass())) {
+      return null;
+    }
+    long length = publisher.contentLength();
+    if (length <= 0 || length >= max) {
+      return null;
+    }
+    Collector c = new Collector((int) length);
+    publisher.subscribe(c);
+    if (!c.done || c.size != length) {
+      c.cancel();
+      return null;
+    }
+    return c.bytes;
+  }
+
   private static boolean isReplayable(Class<?> type) {
     for (Class<?> c = type; c != null; c = c.getSuperclass()) {
       if (c.getName().equals(BYTE_ARRAY_PUBLISHER)) {

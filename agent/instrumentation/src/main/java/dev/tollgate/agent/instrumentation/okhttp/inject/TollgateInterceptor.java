@@ -88,6 +88,8 @@ public final class TollgateInterceptor implements Interceptor {
 
   private static Response traced(Hooks hooks, Object call, Chain chain, Request request)
       throws IOException {
+    // The opt-in include_usage; every attempt sends the same (possibly rewritten) request.
+    request = UsageRequest.rewrite(hooks, call, request);
     TeeRequestBody tee = null;
     Request sent = request;
     try {
@@ -191,7 +193,21 @@ public final class TollgateInterceptor implements Interceptor {
         hooks.callEnd(call);
         return response;
       }
-      return response.newBuilder().body(new TappedResponseBody(body, hooks, call)).build();
+      Object filter =
+          hooks.callUsageFilter(
+              call,
+              response.code(),
+              response.header("Content-Type"),
+              response.header("Content-Encoding"));
+      if (filter != null) {
+        // The body the application reads is shorter than the one sent: its length is unknown.
+        return response
+            .newBuilder()
+            .removeHeader("Content-Length")
+            .body(new TappedResponseBody(body, hooks, call, filter))
+            .build();
+      }
+      return response.newBuilder().body(new TappedResponseBody(body, hooks, call, null)).build();
     } catch (Throwable t) {
       hooks.callEnd(call);
       return response;

@@ -102,7 +102,9 @@ public final class TollgateClientExec implements ClientExecChain {
         enclosing = (HttpEntityEnclosingRequest) request;
         original = enclosing.getEntity();
         if (original != null) {
-          enclosing.setEntity(new TeeEntity(original, capture));
+          // The opt-in include_usage: each attempt rewrites the application's entity afresh.
+          HttpEntity rewritten = UsageEntity.rewrite(hooks, call, request, original);
+          enclosing.setEntity(new TeeEntity(rewritten != null ? rewritten : original, capture));
         }
       }
     } catch (Throwable t) {
@@ -133,7 +135,18 @@ public final class TollgateClientExec implements ClientExecChain {
         hooks.callEnd(call);
         return response;
       }
-      response.setEntity(new TappedEntity(entity, hooks, call));
+      Header type = response.getFirstHeader("Content-Type");
+      Object filter =
+          hooks.callUsageFilter(
+              call,
+              response.getStatusLine().getStatusCode(),
+              type == null ? null : type.getValue(),
+              encoding == null ? null : encoding.getValue());
+      if (filter != null) {
+        // The body the application reads is shorter than the one sent: its length is unknown.
+        response.removeHeaders("Content-Length");
+      }
+      response.setEntity(new TappedEntity(entity, hooks, call, filter));
       return new TappedResponse(response, hooks, call);
     } catch (Throwable t) {
       hooks.callEnd(call);

@@ -100,11 +100,14 @@ public final class TollgateExecHandler implements ExecChainHandler {
       Hooks hooks, Object call, ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
       throws IOException, HttpException {
     HttpEntity original = request.getEntity();
+    // The opt-in include_usage: each attempt rewrites the application's entity afresh.
+    HttpEntity rewritten = UsageEntity.rewrite(hooks, call, request, original);
+    HttpEntity sent = rewritten != null ? rewritten : original;
     RequestCapture capture = new RequestCapture(hooks, call);
     boolean teed = false;
-    if (original != null) {
+    if (sent != null) {
       try {
-        request.setEntity(new TeeEntity(original, capture));
+        request.setEntity(new TeeEntity(sent, capture));
         teed = true;
       } catch (Throwable ignored) {
         // send the application's entity as it is
@@ -126,12 +129,20 @@ public final class TollgateExecHandler implements ExecChainHandler {
     capture.handOver();
     try {
       HttpEntity entity = response.getEntity();
-      hooks.callResponse(
-          call, response.getCode(), new HeaderLookup(response), encodingRead(response, entity));
+      String encoding = encodingRead(response, entity);
+      hooks.callResponse(call, response.getCode(), new HeaderLookup(response), encoding);
       if (entity == null) {
         hooks.callEnd(call);
       } else {
-        response.setEntity(new TappedEntity(entity, hooks, call));
+        Header type = response.getFirstHeader("Content-Type");
+        Object filter =
+            hooks.callUsageFilter(
+                call, response.getCode(), type == null ? null : type.getValue(), encoding);
+        if (filter != null) {
+          // The body the application reads is shorter than the one sent: its length is unknown.
+          response.removeHeaders("Content-Length");
+        }
+        response.setEntity(new TappedEntity(entity, hooks, call, filter));
       }
     } catch (Throwable t) {
       hooks.callEnd(call);
