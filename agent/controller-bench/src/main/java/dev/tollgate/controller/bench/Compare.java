@@ -1,0 +1,164 @@
+package dev.tollgate.controller.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import org.openjdk.jmh.util.ListStatistics;
+
+/**
+ * Runs {@link AdmissionBenchmark} for Tollgate, the pre-optimisation baseline and Resilience4j in
+ * interleaved rounds, and prints one table with the error of every figure.
+ *
+ * <p>This machine is shared and noisy: a neighbour's build that starts halfway through a plain JMH
+ * run slows whichever benchmarks come after it. So each round runs every (threads, configuration)
+ * group with the three implementations one fork each, back to back, in an order that rotates from
+ * round to round; the figures pool the measurement iterations of all rounds. The error is JMH's:
+ * the half-width of the 99.9% confidence interval of the mean. The median and minimum are shown
+ * because noise only ever adds time.
+ *
+ * <p>{@code java -cp benchmarks.jar dev.tollgate.controller.bench.Compare [rounds] [threads,...]}
+ * (defaults: 4 rounds, threads 1 and 8; about 8 minutes). {@code run.sh} builds and runs it.
+ */
+public final class Compare {
+  private static final String[] CONFIGS = {"rateBreaker", "all"};
+  private static final String[] IMPLS = {"Tollgate", "Baseline", "R4j"};
+  private static final int WARMUP_ITERATIONS = 3;
+  private static final int ITERATIONS = 5;
+
+  private Compare() {}
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+    String[] threadList = (args.length > 1 ? args[1] : "1,8").split(",");
+    Map<String, ListStatistics> times = new LinkedHashMap<>();
+    Map<String, ListStatistics> bytes = new LinkedHashMap<>();
+    for (String t : threadList) {
+      for (String c : CONFIGS) {
+        for (String i : IMPLS) {
+          times.put(key(Integer.parseInt(t), c, i), new ListStatistics());
+          bytes.put(key(Integer.parseInt(t), c, i), new ListStatistics());
+        }
+      }
+    }
+    String loadBefore = loadAverage();
+    long started = System.nanoTime();
+    for (int r = 0; r < rounds; r++) {
+      for (String t : threadList) {
+        int threads = Integer.parseInt(t);
+        for (String c : CONFIGS) {
+          for (int k = 0; k < IMPLS.length; k++) {
+            String impl = IMPLS[(k + r) % IMPLS.length];
+            String key = key(threads, c, impl);
+            System.err.printf(
+                Locale.ROOT,
+                "round %d/%d  %-28s (%.0fs, load %s)%n",
+                r + 1,
+                rounds,
+                key,
+                (System.nanoTime() - started) / 1e9,
+                loadAverage());
+            for (RunResult rr : run(c + impl, threads)) {
+              for (BenchmarkResult br : rr.getBenchmarkResults()) {
+                for (IterationResult ir : br.getIterationResults()) {
+                  times.get(key).addValue(ir.getPrimaryResult().getScore());
+                }
+              }
+              for (Map.Entry<String, Result> e : rr.getSecondaryResults().entrySet()) {
+                if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+                  bytes.get(key).addValue(e.getValue().getScore());
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%nAdmission + release, ns/op: mean ± 99.9%% CI half-width over %d rounds x %d"
+            + " iterations of 1 s (JDK %s, %d cores, load %s before, %s after)%n%n",
+        rounds,
+        ITERATIONS,
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        loadBefore,
+        loadAverage());
+    System.out.printf(
+        Locale.ROOT,
+        "%-7s %-12s %-9s %18s %8s %8s %7s %8s%n",
+        "threads",
+        "config",
+        "impl",
+        "mean ± error",
+        "median",
+        "min",
+        "B/op",
+        "vs R4j");
+    for (String t : threadList) {
+      int threads = Integer.parseInt(t);
+      for (String c : CONFIGS) {
+        double r4j = times.get(key(threads, c, "R4j")).getMean();
+        for (String i : IMPLS) {
+          ListStatistics s = times.get(key(threads, c, i));
+          ListStatistics b = bytes.get(key(threads, c, i));
+          System.out.printf(
+              Locale.ROOT,
+              "%-7d %-12s %-9s %9.1f ± %6.1f %8.1f %8.1f %7.1f %7.2fx%n",
+              threads,
+              c,
+              i.toLowerCase(Locale.ROOT),
+              s.getMean(),
+              s.getN() > 1 ? s.getMeanErrorAt(0.999) : Double.NaN,
+              s.getPercentile(50),
+              s.getMin(),
+              b.getN() > 0 ? b.getMean() : Double.NaN,
+              s.getMean() / r4j);
+        }
+      }
+    }
+  }
+
+  private static List<RunResult> run(String method, int threads) throws Exception {
+    Options o =
+        new OptionsBuilder()
+            .include(AdmissionBenchmark.class.getName() + "\\." + method + "$")
+            .threads(threads)
+            .forks(1)
+            .warmupIterations(WARMUP_ITERATIONS)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(ITERATIONS)
+            .measurementTime(TimeValue.seconds(1))
+            .addProfiler(GCProfiler.class)
+            .verbosity(VerboseMode.SILENT)
+            .shouldFailOnError(true)
+            .build();
+    return new ArrayList<>(new Runner(o).run());
+  }
+
+  private static String key(int threads, String config, String impl) {
+    return "t" + threads + " " + config + " " + impl;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0];
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+}
