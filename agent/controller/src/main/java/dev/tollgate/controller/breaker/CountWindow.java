@@ -4,11 +4,17 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The last {@code size} outcomes in a ring, lock-free: a slot is claimed with one increment,
- * swapped with one {@code getAndSet}, and the totals move by the difference in one {@code
- * addAndGet} on a packed long (skipped when the outcome replaces an equal one, the common case).
- * Totals are exact once the calls in progress have finished; while they run, a reader may see them
- * off by at most the number of concurrent recorders.
+ * The last {@code size} outcomes in a ring, lock-free: a slot is claimed with one increment, and
+ * when the outcome differs from the one it replaces, the slot is swapped by CAS and the totals move
+ * by the difference in one {@code addAndGet} on a packed long. The common case (a success replacing
+ * a success) is one atomic increment and two plain reads: no write to the slot at all. Totals are
+ * exact once the calls in progress have finished; while they run, a reader may see them off by at
+ * most the number of concurrent recorders.
+ *
+ * <p>Two recorders can hold the same slot only when {@code size} others were claimed in between;
+ * the CAS makes the later write win and the totals follow every change that was made, so they never
+ * drift from the slots. (A recorder that finds its own outcome already there changes nothing: the
+ * same as if it had written first and been overwritten.)
  *
  * <p>The claim counter, the totals and the slots sit on separate cache lines (128 bytes apart, to
  * defeat adjacent-line prefetch too): every call writes them from whichever core it runs on, and
@@ -35,10 +41,16 @@ final class CountWindow extends Window {
 
   @Override
   long record(int outcome, long now) {
-    int i = (int) Long.remainderUnsigned(counters.getAndIncrement(INDEX), size);
-    int old = slots.getAndSet((i + 1) * INT_PAD, outcome);
-    long delta = encode(outcome) - encode(old);
-    return delta == 0 ? counters.get(TOTALS) : counters.addAndGet(TOTALS, delta);
+    int slot = ((int) Long.remainderUnsigned(counters.getAndIncrement(INDEX), size) + 1) * INT_PAD;
+    for (; ; ) {
+      int old = slots.get(slot);
+      if (old == outcome) {
+        return counters.get(TOTALS);
+      }
+      if (slots.compareAndSet(slot, old, outcome)) {
+        return counters.addAndGet(TOTALS, encode(outcome) - encode(old));
+      }
+    }
   }
 
   @Override
