@@ -139,9 +139,10 @@ public final class Controller implements ControllerMetrics {
       throws TollgateRejectedException, InterruptedIOException {
     CircuitBreaker.Ticket ticket = null;
     if (s.breaker != null) {
-      ticket = s.breaker.tryAcquire(clock);
+      // Closed: one volatile read and no clock. Otherwise the time already read is used.
+      ticket = timed ? s.breaker.tryAcquire(start) : s.breaker.tryAcquire(clock);
       if (ticket == null) {
-        throw s.reject(circuitOpen(s, clock.nanoTime()));
+        throw s.reject(circuitOpen(s, timed ? start : clock.nanoTime()));
       }
     }
     boolean requestTaken = false;
@@ -178,20 +179,21 @@ public final class Controller implements ControllerMetrics {
         sleepUntil(start + wait);
         s.countWait(waitedFor, wait);
       }
-      boolean slot = false;
       boolean waited = wait > 0;
-      if (s.limiter != null) {
-        if (!s.limiter.tryAcquire()) {
-          if (!timed) {
-            start = clock.nanoTime();
-          }
-          acquireSlot(s);
-          waited = true;
+      if (s.limiter != null && !s.limiter.tryAcquire()) {
+        if (!timed) {
+          start = clock.nanoTime();
         }
-        slot = true;
+        acquireSlot(s);
+        waited = true;
       }
       s.admissions.increment();
-      Admission a = new Admission(s, ticket, slot, tokens, waited ? clock.nanoTime() - start : 0);
+      // The smallest permit when there is nothing else to carry (the common case).
+      Admission a =
+          tokens == 0 && !waited
+              ? new Admission(s, ticket)
+              : new Admission.Charged(
+                  s, ticket, tokens, waited ? clock.nanoTime() - start : 0);
       ok = true;
       return a;
     } finally {

@@ -125,6 +125,17 @@ final class EndpointState implements EndpointMetrics {
 
   // --- outcome classification -------------------------------------------------------------------
 
+  static final int SUCCESS = 0;
+  static final int FAILED = 1;
+  static final int IGNORED = 2;
+
+  /** {@link #SUCCESS}, {@link #FAILED} or {@link #IGNORED} for the breaker. */
+  int breakerOutcome(int status, ErrorKind kind) {
+    return breakerIgnores(status, kind)
+        ? IGNORED
+        : breakerFailure(status, kind) ? FAILED : SUCCESS;
+  }
+
   /** Failure for the breaker; 429 only when configured. */
   boolean breakerFailure(int status, ErrorKind kind) {
     switch (kind) {
