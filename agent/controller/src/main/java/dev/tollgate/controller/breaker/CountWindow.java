@@ -27,6 +27,10 @@ final class CountWindow extends Window {
   private static final int TOTALS = 2 * LONG_PAD;
 
   private final int size;
+
+  /** ceil(2^64 / size), for {@link #index}. */
+  private final long reciprocal;
+
   private final AtomicLongArray counters = new AtomicLongArray(3 * LONG_PAD);
   private final AtomicIntegerArray slots;
 
@@ -35,13 +39,14 @@ final class CountWindow extends Window {
       throw new IllegalArgumentException("window size out of range: " + size);
     }
     this.size = size;
+    this.reciprocal = Long.divideUnsigned(-1L, size) + 1;
     this.slots = new AtomicIntegerArray((size + 2) * INT_PAD);
     counters.set(TOTALS, EMPTY);
   }
 
   @Override
   long record(int outcome, long now) {
-    int slot = ((int) Long.remainderUnsigned(counters.getAndIncrement(INDEX), size) + 1) * INT_PAD;
+    int slot = (index(counters.getAndIncrement(INDEX)) + 1) * INT_PAD;
     for (; ; ) {
       int old = slots.get(slot);
       if (old == outcome) {
@@ -51,6 +56,19 @@ final class CountWindow extends Window {
         return counters.addAndGet(TOTALS, encode(outcome) - encode(old));
       }
     }
+  }
+
+  /**
+   * The ring position of claim number {@code claim}: its low 32 bits modulo {@code size}, by
+   * Lemire's multiply-and-shift instead of a division (a 64-bit divide costs more than the rest of
+   * the record). Claims past 2^32 wrap to position 0 early once: a slot is reused a little sooner,
+   * and the totals still follow the slots.
+   */
+  int index(long claim) {
+    long low = reciprocal * (claim & 0xFFFF_FFFFL);
+    // The high 64 bits of the unsigned 128-bit product low * size (Math.unsignedMultiplyHigh is
+    // Java 18).
+    return (int) (Math.multiplyHigh(low, size) + ((low >> 63) & size));
   }
 
   @Override
