@@ -8,4 +8,4 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 mvn -B -o -q -pl agent/controller,agent/controller-bench -am package -DskipTests
 exec java -cp agent/controller-bench/target/benchmarks.jar \
-  dev.tollgate.controller.bench.Compare "${1:-4}" "${2:-1,8}"
+  dev.tollgate.controller.bench.Compare "${1:-5}" "${2:-1,8}"

@@ -29,9 +29,14 @@ import java.util.function.DoubleSupplier;
  *
  * <p>Admission runs, in order: the circuit breaker (fails fast when open, so an open breaker costs
  * no tokens and no queue slot); the requests-per-second bucket and the tokens-per-minute budget
- * (the call reserves its turn and sleeps until it, at most {@code rate_limit.max_wait}); the
- * concurrency limit (waits in the FIFO queue, at most {@code concurrency.max_wait}). Any refusal
- * gives back what earlier steps took and throws a {@link TollgateRejectedException}.
+ * (the call reserves its turn and sleeps until it, at most {@code rate_limit.max_wait}; while a
+ * backend's {@code Retry-After} pauses the endpoint, see {@link #onRetryAfter}, the turn is taken
+ * at the end of the pause); the concurrency limit (waits in the FIFO queue, at most {@code
+ * concurrency.max_wait}). Any refusal gives back what earlier steps took and throws a {@link
+ * TollgateRejectedException}.
+ *
+ * <p>The uncontended path reads the clock once (only when a rate limit or a retry budget needs
+ * it), allocates one small permit (24 bytes with compressed references), and calls no listener.
  *
  * <p>Thread-safe; immutable configuration. Endpoints are looked up by name, then narrowed by model
  * when a model override exists. A name that is not configured, or an endpoint with only a retry

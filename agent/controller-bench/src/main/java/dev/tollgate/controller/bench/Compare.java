@@ -27,29 +27,34 @@ import org.openjdk.jmh.util.ListStatistics;
  * run slows whichever benchmarks come after it. So each round runs every (threads, configuration)
  * group with the three implementations one fork each, back to back, in an order that rotates from
  * round to round; the figures pool the measurement iterations of all rounds. The error is JMH's:
- * the half-width of the 99.9% confidence interval of the mean. The median and minimum are shown
- * because noise only ever adds time.
+ * the half-width of the 99.9% confidence interval of the mean, shown with the median (noise only
+ * ever adds time). Beside JMH's wall-clock score it shows the process's CPU time per operation
+ * ({@link CpuTimeProfiler}), which the neighbours' load inflates far less.
  *
  * <p>{@code java -cp benchmarks.jar dev.tollgate.controller.bench.Compare [rounds] [threads,...]}
- * (defaults: 4 rounds, threads 1 and 8; about 8 minutes). {@code run.sh} builds and runs it.
+ * (defaults: 5 rounds, threads 1 and 8; about 8 minutes). {@code run.sh} builds and runs it.
  */
 public final class Compare {
   private static final String[] CONFIGS = {"rateBreaker", "all"};
   private static final String[] IMPLS = {"Tollgate", "Baseline", "R4j"};
-  private static final int WARMUP_ITERATIONS = 3;
-  private static final int ITERATIONS = 5;
+  private static final int WARMUP_ITERATIONS = 2;
+  private static final TimeValue WARMUP_TIME = TimeValue.seconds(1);
+  private static final int ITERATIONS = 8;
+  private static final TimeValue ITERATION_TIME = TimeValue.milliseconds(500);
 
   private Compare() {}
 
   public static void main(String[] args) throws Exception {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     String[] threadList = (args.length > 1 ? args[1] : "1,8").split(",");
     Map<String, ListStatistics> times = new LinkedHashMap<>();
+    Map<String, ListStatistics> cpu = new LinkedHashMap<>();
     Map<String, ListStatistics> bytes = new LinkedHashMap<>();
     for (String t : threadList) {
       for (String c : CONFIGS) {
         for (String i : IMPLS) {
           times.put(key(Integer.parseInt(t), c, i), new ListStatistics());
+          cpu.put(key(Integer.parseInt(t), c, i), new ListStatistics());
           bytes.put(key(Integer.parseInt(t), c, i), new ListStatistics());
         }
       }
@@ -75,6 +80,10 @@ public final class Compare {
               for (BenchmarkResult br : rr.getBenchmarkResults()) {
                 for (IterationResult ir : br.getIterationResults()) {
                   times.get(key).addValue(ir.getPrimaryResult().getScore());
+                  Result perOp = ir.getSecondaryResults().get(CpuTimeProfiler.LABEL);
+                  if (perOp != null) {
+                    cpu.get(key).addValue(perOp.getScore());
+                  }
                 }
               }
               for (Map.Entry<String, Result> e : rr.getSecondaryResults().entrySet()) {
@@ -89,47 +98,63 @@ public final class Compare {
     }
     System.out.printf(
         Locale.ROOT,
-        "%nAdmission + release, ns/op: mean ± 99.9%% CI half-width over %d rounds x %d"
-            + " iterations of 1 s (JDK %s, %d cores, load %s before, %s after)%n%n",
+        "%nAdmission + release, ns/op, over %d rounds x %d iterations of %s (JDK %s, %d cores,"
+            + " load average %s before, %s after).%nwall: JMH's score; cpu: the process's CPU"
+            + " time per op (CpuTimeProfiler), which a busy machine inflates far less."
+            + "%nmean ± half-width of the 99.9%% confidence interval, then the median.%n%n",
         rounds,
         ITERATIONS,
+        ITERATION_TIME,
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(),
         loadBefore,
         loadAverage());
     System.out.printf(
         Locale.ROOT,
-        "%-7s %-12s %-9s %18s %8s %8s %7s %8s%n",
+        "%-7s %-11s %-8s | %-25s %6s | %-25s %6s | %5s%n",
         "threads",
         "config",
         "impl",
-        "mean ± error",
-        "median",
-        "min",
-        "B/op",
-        "vs R4j");
+        "wall: mean ± err (median)",
+        "vs R4j",
+        "cpu: mean ± err (median)",
+        "vs R4j",
+        "B/op");
     for (String t : threadList) {
       int threads = Integer.parseInt(t);
       for (String c : CONFIGS) {
-        double r4j = times.get(key(threads, c, "R4j")).getMean();
+        ListStatistics r4jWall = times.get(key(threads, c, "R4j"));
+        ListStatistics r4jCpu = cpu.get(key(threads, c, "R4j"));
         for (String i : IMPLS) {
-          ListStatistics s = times.get(key(threads, c, i));
+          ListStatistics w = times.get(key(threads, c, i));
+          ListStatistics u = cpu.get(key(threads, c, i));
           ListStatistics b = bytes.get(key(threads, c, i));
           System.out.printf(
               Locale.ROOT,
-              "%-7d %-12s %-9s %9.1f ± %6.1f %8.1f %8.1f %7.1f %7.2fx%n",
+              "%-7d %-11s %-8s | %-25s %5.2fx | %-25s %5.2fx | %5.1f%n",
               threads,
               c,
               i.toLowerCase(Locale.ROOT),
-              s.getMean(),
-              s.getN() > 1 ? s.getMeanErrorAt(0.999) : Double.NaN,
-              s.getPercentile(50),
-              s.getMin(),
-              b.getN() > 0 ? b.getMean() : Double.NaN,
-              s.getMean() / r4j);
+              figure(w),
+              w.getMean() / r4jWall.getMean(),
+              figure(u),
+              u.getN() > 0 ? u.getMean() / r4jCpu.getMean() : Double.NaN,
+              b.getN() > 0 ? b.getMean() : Double.NaN);
         }
       }
     }
+  }
+
+  private static String figure(ListStatistics s) {
+    if (s.getN() == 0) {
+      return "-";
+    }
+    return String.format(
+        Locale.ROOT,
+        "%7.1f ± %6.1f (%6.1f)",
+        s.getMean(),
+        s.getN() > 1 ? s.getMeanErrorAt(0.999) : Double.NaN,
+        s.getPercentile(50));
   }
 
   private static List<RunResult> run(String method, int threads) throws Exception {
@@ -139,10 +164,11 @@ public final class Compare {
             .threads(threads)
             .forks(1)
             .warmupIterations(WARMUP_ITERATIONS)
-            .warmupTime(TimeValue.seconds(1))
+            .warmupTime(WARMUP_TIME)
             .measurementIterations(ITERATIONS)
-            .measurementTime(TimeValue.seconds(1))
+            .measurementTime(ITERATION_TIME)
             .addProfiler(GCProfiler.class)
+            .addProfiler(CpuTimeProfiler.class)
             .verbosity(VerboseMode.SILENT)
             .shouldFailOnError(true)
             .build();
