@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * The last {@code size} outcomes in a ring, lock-free: a slot is claimed with one increment, and
  * when the outcome differs from the one it replaces, the slot is swapped by CAS and the totals move
- * by the difference in one {@code addAndGet} on a packed long. The common case (a success replacing
- * a success) is one atomic increment and two plain reads: no write to the slot at all. Totals are
+ * by the difference in one {@code addAndGet} on a packed long. A success replacing a success writes
+ * nothing to its slot, and a success into a window that holds only successes writes nothing at all
+ * (one volatile read of the totals): the common case of a healthy backend. Totals are
  * exact once the calls in progress have finished; while they run, a reader may see them off by at
  * most the number of concurrent recorders.
  *
@@ -31,6 +32,9 @@ final class CountWindow extends Window {
   /** ceil(2^64 / size), for {@link #index}. */
   private final long reciprocal;
 
+  /** The totals of a window full of plain successes. */
+  private final long allSucceeded;
+
   private final AtomicLongArray counters = new AtomicLongArray(3 * LONG_PAD);
   private final AtomicIntegerArray slots;
 
@@ -40,12 +44,23 @@ final class CountWindow extends Window {
     }
     this.size = size;
     this.reciprocal = Long.divideUnsigned(-1L, size) + 1;
+    this.allSucceeded = EMPTY + encode(OK) * size;
     this.slots = new AtomicIntegerArray((size + 2) * INT_PAD);
     counters.set(TOTALS, EMPTY);
   }
 
   @Override
   long record(int outcome, long now) {
+    // A success that would push a success out of a window of successes changes nothing: skip the
+    // claim too, so the common case writes nothing shared at all (under contention, the claim
+    // counter was the line every call fought over). A success racing with a failure may thus land
+    // before it rather than after, as if the two concurrent calls had ended the other way round.
+    if (outcome == OK) {
+      long totals = counters.get(TOTALS);
+      if (totals == allSucceeded) {
+        return totals;
+      }
+    }
     int slot = (index(counters.getAndIncrement(INDEX)) + 1) * INT_PAD;
     for (; ; ) {
       int old = slots.get(slot);
