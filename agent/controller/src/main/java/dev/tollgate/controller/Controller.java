@@ -35,8 +35,8 @@ import java.util.function.DoubleSupplier;
  * concurrency.max_wait}). Any refusal gives back what earlier steps took and throws a {@link
  * TollgateRejectedException}.
  *
- * <p>The uncontended path reads the clock once (only when a rate limit or a retry budget needs
- * it), allocates one small permit (24 bytes with compressed references), and calls no listener.
+ * <p>The uncontended path reads the clock once (only when a rate limit or a retry budget needs it),
+ * allocates one small permit (24 bytes with compressed references), and calls no listener.
  *
  * <p>Thread-safe; immutable configuration. Endpoints are looked up by name, then narrowed by model
  * when a model override exists. A name that is not configured, or an endpoint with only a retry
@@ -213,8 +213,7 @@ public final class Controller implements ControllerMetrics {
       Admission a =
           tokens == 0 && !waited
               ? new Admission(s, ticket)
-              : new Admission.Charged(
-                  s, ticket, tokens, waited ? clock.nanoTime() - start : 0);
+              : new Admission.Charged(s, ticket, tokens, waited ? clock.nanoTime() - start : 0);
       ok = true;
       return a;
     } finally {
@@ -361,9 +360,9 @@ public final class Controller implements ControllerMetrics {
    * rate_limit.max_wait}, and otherwise fail at once with a {@link RateLimitedException} ({@link
    * Limiter#RETRY_AFTER}) that says until when.
    *
-   * <p>{@link #shouldRetry} does this itself; call this for a failed call that is not passed to
-   * it. Does nothing for other statuses, without a delay, for an endpoint without a rate limit, or
-   * with {@code rate_limit.respect_retry_after: false}.
+   * <p>{@link #shouldRetry} does this itself; call this for a failed call that is not passed to it.
+   * Does nothing for other statuses, without a delay, for an endpoint without a rate limit, or with
+   * {@code rate_limit.respect_retry_after: false}.
    *
    * @param serverDelayNanos the delay the response asked for (see {@link
    *     dev.tollgate.controller.retry.RetryAfter}), -1 when none

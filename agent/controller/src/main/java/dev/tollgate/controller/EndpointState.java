@@ -143,9 +143,7 @@ final class EndpointState implements EndpointMetrics {
 
   /** {@link #SUCCESS}, {@link #FAILED} or {@link #IGNORED} for the breaker. */
   int breakerOutcome(int status, ErrorKind kind) {
-    return breakerIgnores(status, kind)
-        ? IGNORED
-        : breakerFailure(status, kind) ? FAILED : SUCCESS;
+    return breakerIgnores(status, kind) ? IGNORED : breakerFailure(status, kind) ? FAILED : SUCCESS;
   }
 
   /** Failure for the breaker; 429 only when configured. */

@@ -138,7 +138,11 @@ class ControllerStressTest {
                             .maxWait(Duration.ofMillis(1))
                             .build())
                     .concurrency(
-                        ConcurrencyPolicy.builder().max(4).queue(64).maxWait(Duration.ofMillis(5)).build())
+                        ConcurrencyPolicy.builder()
+                            .max(4)
+                            .queue(64)
+                            .maxWait(Duration.ofMillis(5))
+                            .build())
                     .build())
             .build();
     EndpointState state = (EndpointState) c.metrics("p", null);
@@ -146,7 +150,8 @@ class ControllerStressTest {
     AtomicLong rejected = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong shortened = new AtomicLong();
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
     Thread watcher =
         new Thread(
             () -> {
@@ -170,7 +175,8 @@ class ControllerStressTest {
                 for (int i = 0; i < 2_000; i++) {
                   if (r.nextInt(50) == 0) {
                     // 0 to 2 ms: some pauses fit in max_wait (1 ms), some do not.
-                    c.onRetryAfter("p", null, r.nextBoolean() ? 429 : 503, r.nextLong(0, 2_000_000));
+                    c.onRetryAfter(
+                        "p", null, r.nextBoolean() ? 429 : 503, r.nextLong(0, 2_000_000));
                   }
                   Admission a;
                   try {

@@ -39,8 +39,15 @@ class RetryAfterPauseTest {
 
         @Override
         public void onPause(String endpoint, String model, int status, long pauseNanos) {
-          events.add("pause " + endpoint + (model != null ? "/" + model : "") + " " + status + " "
-              + pauseNanos / MS + "ms");
+          events.add(
+              "pause "
+                  + endpoint
+                  + (model != null ? "/" + model : "")
+                  + " "
+                  + status
+                  + " "
+                  + pauseNanos / MS
+                  + "ms");
         }
       };
 
@@ -55,10 +62,7 @@ class RetryAfterPauseTest {
 
   /** 10 requests/s, burst 2, max_wait 10 s. */
   private static RateLimitPolicy.Builder rate() {
-    return RateLimitPolicy.builder()
-        .requestsPerSecond(10)
-        .burst(2)
-        .maxWait(Duration.ofSeconds(10));
+    return RateLimitPolicy.builder().requestsPerSecond(10).burst(2).maxWait(Duration.ofSeconds(10));
   }
 
   private static EndpointPolicy endpoint(RateLimitPolicy.Builder rate) {
@@ -236,8 +240,7 @@ class RetryAfterPauseTest {
     long t0 = clock.nanoTime();
     Admission first = c.admit("e", null, 0);
     first.onResult(429, ErrorKind.NONE, 10 * MS, -1, -1, -1);
-    RetryDecision d =
-        c.shouldRetry("e", null, 1, 429, ErrorKind.NONE, null, 2 * S, false, -1);
+    RetryDecision d = c.shouldRetry("e", null, 1, 429, ErrorKind.NONE, null, 2 * S, false, -1);
     assertThat(d.retry()).isTrue();
     assertThat(c.metrics("e", null).pausedNanos()).isEqualTo(2 * S);
     c.awaitRetry(d);
@@ -274,7 +277,8 @@ class RetryAfterPauseTest {
     assertThat(c.metrics("openai", null).pausedNanos()).isEqualTo(20 * S);
     assertThat(c.metrics("openai", "gpt-4o-mini").hasRetryAfterPause()).isFalse();
     assertThat(c.metrics("openai", "gpt-4o-mini").pausedNanos()).isZero();
-    assertThat(events).contains("pause openai/gpt-4o 429 5000ms", "pause openai/gpt-4o-mini 429 20000ms");
+    assertThat(events)
+        .contains("pause openai/gpt-4o 429 5000ms", "pause openai/gpt-4o-mini 429 20000ms");
     c.admit("openai", null, 0);
     assertThat(clock.nanoTime() - t).isEqualTo(20 * S);
   }

@@ -29,10 +29,10 @@ import org.openjdk.jmh.util.ListStatistics;
  * each, back to back, in an order that rotates from round to round, and the figures pool the
  * measurement iterations of all rounds. Noise only ever adds time, so the minimum over many short
  * iterations is the most stable estimate of the code's own cost (the argument of Chen and Revels,
- * "Robust benchmarking in noisy environments", 2016); the median and the mean with JMH's error
- * (the half-width of the 99.9% confidence interval) show how much the machine added. Beside the
- * wall clock it shows the process's CPU time per operation ({@link CpuTimeProfiler}), which leaves
- * out the time the thread sat descheduled.
+ * "Robust benchmarking in noisy environments", 2016); the median and the mean with JMH's error (the
+ * half-width of the 99.9% confidence interval) show how much the machine added. Beside the wall
+ * clock it shows the process's CPU time per operation ({@link CpuTimeProfiler}), which leaves out
+ * the time the thread sat descheduled.
  *
  * <p>{@code java -cp benchmarks.jar dev.tollgate.controller.bench.Compare [rounds] [threads,...]}
  * (defaults: 5 rounds, threads 1 and 8; about 8 minutes). {@code run.sh} builds and runs it.

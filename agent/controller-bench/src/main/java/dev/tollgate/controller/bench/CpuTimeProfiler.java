@@ -15,8 +15,8 @@ import org.openjdk.jmh.results.ScalarResult;
  * The benchmark process's CPU time per operation ({@code cpu.time.norm}, ns/op), beside JMH's
  * wall-clock score. On a machine shared with other builds the wall clock also counts the time the
  * benchmark thread sat descheduled; CPU time does not, so it stays close to the code's own cost
- * when the load average is above the core count. It includes the JVM's GC threads (allocation has
- * a cost) and, with several threads, the CPU burnt by all of them: it is the cost of an operation,
+ * when the load average is above the core count. It includes the JVM's GC threads (allocation has a
+ * cost) and, with several threads, the CPU burnt by all of them: it is the cost of an operation,
  * not its latency. Use with {@code -prof dev.tollgate.controller.bench.CpuTimeProfiler}.
  */
 public final class CpuTimeProfiler implements InternalProfiler {

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * when the outcome differs from the one it replaces, the slot is swapped by CAS and the totals move
  * by the difference in one {@code addAndGet} on a packed long. A success replacing a success writes
  * nothing to its slot, and a success into a window that holds only successes writes nothing at all
- * (one volatile read of the totals): the common case of a healthy backend. Totals are
- * exact once the calls in progress have finished; while they run, a reader may see them off by at
- * most the number of concurrent recorders.
+ * (one volatile read of the totals): the common case of a healthy backend. Totals are exact once
+ * the calls in progress have finished; while they run, a reader may see them off by at most the
+ * number of concurrent recorders.
  *
  * <p>Two recorders can hold the same slot only when {@code size} others were claimed in between;
  * the CAS makes the later write win and the totals follow every change that was made, so they never

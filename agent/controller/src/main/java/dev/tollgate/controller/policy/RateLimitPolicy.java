@@ -63,8 +63,8 @@ public final class RateLimitPolicy {
 
   /**
    * When a call gets a 429 or 503 asking to wait ({@code retry-after-ms}, {@code Retry-After},
-   * Gemini's {@code retryDelay}), pause admission for every caller of this limit until then, so
-   * the others do not keep hitting a backend that said to stop.
+   * Gemini's {@code retryDelay}), pause admission for every caller of this limit until then, so the
+   * others do not keep hitting a backend that said to stop.
    */
   public boolean respectRetryAfter() {
     return respectRetryAfter;

@@ -29,7 +29,9 @@ public final class Pause {
 
   private final AtomicLong pauses = new AtomicLong();
 
-  /** @param now the current time; there is no pause until {@link #extend} is called */
+  /**
+   * @param now the current time; there is no pause until {@link #extend} is called
+   */
   public Pause(long now) {
     this.until = now;
   }

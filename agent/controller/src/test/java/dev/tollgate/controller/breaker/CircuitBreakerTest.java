@@ -102,7 +102,9 @@ class CircuitBreakerTest {
       }
       for (int i = 0; i < 100_000; i++) {
         long claim = r.nextLong() & 0xFFFF_FFFFL;
-        assertThat(w.index(claim)).as("size %d claim %d", size, claim).isEqualTo((int) (claim % size));
+        assertThat(w.index(claim))
+            .as("size %d claim %d", size, claim)
+            .isEqualTo((int) (claim % size));
       }
       assertThat(w.index(0xFFFF_FFFFL)).isEqualTo((int) (0xFFFF_FFFFL % size));
     }

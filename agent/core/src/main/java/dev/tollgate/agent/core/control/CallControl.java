@@ -109,7 +109,7 @@ public final class CallControl {
     return controller.endpoints();
   }
 
-  /** The server's requested delay (retry-after-ms, Retry-After, Gemini's retryDelay); -1 when none. */
+  /** The server's requested delay (retry-after-ms, Retry-After, Gemini's retryDelay), or -1. */
   private static long serverDelayNanos(LlmCall call) {
     return Double.isNaN(call.retryAfterSeconds) ? -1 : (long) (call.retryAfterSeconds * 1e9);
   }

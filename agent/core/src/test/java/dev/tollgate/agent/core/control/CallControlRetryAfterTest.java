@@ -39,8 +39,10 @@ class CallControlRetryAfterTest {
                   .build())
           .build();
   private final CallTracker tracker =
-      new CallTracker(new Recognizer(List.of()), call -> {}, clock::nanoTime, new CallControl(controller));
-  private final Route route = new Route(Provider.OPENAI, Route.Api.OPENAI_CHAT, "chat", "llm", null);
+      new CallTracker(
+          new Recognizer(List.of()), call -> {}, clock::nanoTime, new CallControl(controller));
+  private final Route route =
+      new Route(Provider.OPENAI, Route.Api.OPENAI_CHAT, "chat", "llm", null);
   private final EndpointMetrics metrics = controller.metrics("llm", null);
 
   private TrackedCall answered429(String retryAfter) throws Exception {
@@ -69,7 +71,9 @@ class CallControlRetryAfterTest {
     assertThat(metrics.pausedNanos()).isEqualTo(2 * S);
     clock.advance(10, TimeUnit.MILLISECONDS); // the withheld response is discarded
     tracker.finish(t);
-    assertThat(metrics.pausedNanos()).as("not pushed back by the end of the call").isEqualTo(1_990 * MS);
+    assertThat(metrics.pausedNanos())
+        .as("not pushed back by the end of the call")
+        .isEqualTo(1_990 * MS);
     assertThat(metrics.pauses()).isEqualTo(1);
   }
 }
