@@ -13,8 +13,11 @@ import java.lang.invoke.VarHandle;
  * never be released twice or leak a slot.
  *
  * <p>Calls to an endpoint with nothing to enforce get one shared no-op instance: no allocation.
+ * Otherwise a permit is one small object (24 bytes with compressed references), and a larger one
+ * only when the call charged the token budget or waited: the per-call flag that makes finishing
+ * idempotent has to live somewhere.
  */
-public final class Admission implements AutoCloseable {
+public class Admission implements AutoCloseable {
   private static final VarHandle DONE;
 
   static {
@@ -25,28 +28,40 @@ public final class Admission implements AutoCloseable {
     }
   }
 
-  static final Admission NOOP = new Admission(null, null, false, 0, 0);
+  static final Admission NOOP = new Admission(null, null);
 
   private final EndpointState state;
   private final CircuitBreaker.Ticket ticket;
-  private final boolean slot;
-  private final long tokens;
-  private final long waitedNanos;
 
   @SuppressWarnings("unused") // accessed through DONE
   private volatile int done;
 
-  Admission(
-      EndpointState state,
-      CircuitBreaker.Ticket ticket,
-      boolean slot,
-      long tokens,
-      long waitedNanos) {
+  /** Package-private: permits are made by the {@link Controller} only. */
+  Admission(EndpointState state, CircuitBreaker.Ticket ticket) {
     this.state = state;
     this.ticket = ticket;
-    this.slot = slot;
-    this.tokens = tokens;
-    this.waitedNanos = waitedNanos;
+  }
+
+  /** A permit for a call that charged the token budget or waited in admission. */
+  static final class Charged extends Admission {
+    private final long tokens;
+    private final long waitedNanos;
+
+    Charged(EndpointState state, CircuitBreaker.Ticket ticket, long tokens, long waitedNanos) {
+      super(state, ticket);
+      this.tokens = tokens;
+      this.waitedNanos = waitedNanos;
+    }
+
+    @Override
+    public long waitedNanos() {
+      return waitedNanos;
+    }
+
+    @Override
+    public long chargedTokens() {
+      return tokens;
+    }
   }
 
   /**
@@ -74,44 +89,58 @@ public final class Admission implements AutoCloseable {
     if (s == null || !DONE.compareAndSet(this, 0, 1)) {
       return;
     }
+    long tokens = chargedTokens();
+    // An admitted call holds a slot whenever the endpoint has a concurrency limit.
+    boolean slot = s.limiter != null;
     boolean settle = tokens > 0 && totalTokens >= 0 && s.tokens != null;
     boolean adapt = slot && s.adaptive != null && kind != ErrorKind.CANCELLED;
-    boolean ignored = ticket != null && s.breakerIgnores(status, kind);
-    boolean failed = ticket != null && !ignored && s.breakerFailure(status, kind);
+    int outcome = ticket != null ? s.breakerOutcome(status, kind) : EndpointState.IGNORED;
+    boolean failed = outcome == EndpointState.FAILED;
     long duration = ttftNanos > 0 ? ttftNanos : latencyNanos;
     // The clock is read only when something needs it: a success on a plain count window does not.
     long now =
         settle
                 || adapt
-                || (ticket != null && !ignored && s.breaker.needsTime(ticket, failed, duration))
+                || (outcome != EndpointState.IGNORED
+                    && s.breaker.needsTime(ticket, failed, duration))
             ? s.controller.clock.nanoTime()
             : 0;
     if (settle) {
       s.tokens.settle(totalTokens - tokens, now);
     }
-    if (ticket != null) {
-      if (ignored) {
-        s.breaker.release(ticket);
-      } else {
-        s.breaker.onResult(ticket, failed, duration, now);
-      }
+    if (outcome != EndpointState.IGNORED) {
+      s.breaker.onResult(ticket, failed, duration, now);
+    } else if (ticket != null) {
+      s.breaker.release(ticket);
     }
     if (slot) {
       if (adapt) {
-        int changed;
-        int inFlight = s.limiter.inFlight();
-        if (EndpointState.overloadSignal(status, kind)) {
-          changed = s.adaptive.onDropped(now, inFlight);
-        } else if (status >= 200 && status < 300) {
-          changed = s.adaptive.onSuccess(now, latencyNanos, ttftNanos, outputTokens, inFlight);
-        } else {
-          changed = -1;
-        }
-        if (changed > 0) {
-          s.limitChanged(changed);
-        }
+        adapt(s, status, kind, latencyNanos, ttftNanos, outputTokens, now);
       }
       s.limiter.release();
+    }
+  }
+
+  /** Feeds the adaptive limit; out of line so that the common path stays small enough to inline. */
+  private static void adapt(
+      EndpointState s,
+      int status,
+      ErrorKind kind,
+      long latencyNanos,
+      long ttftNanos,
+      long outputTokens,
+      long now) {
+    int changed;
+    int inFlight = s.limiter.inFlight();
+    if (EndpointState.overloadSignal(status, kind)) {
+      changed = s.adaptive.onDropped(now, inFlight);
+    } else if (status >= 200 && status < 300) {
+      changed = s.adaptive.onSuccess(now, latencyNanos, ttftNanos, outputTokens, inFlight);
+    } else {
+      changed = -1;
+    }
+    if (changed > 0) {
+      s.limitChanged(changed);
     }
   }
 
@@ -127,7 +156,7 @@ public final class Admission implements AutoCloseable {
     if (ticket != null) {
       s.breaker.release(ticket);
     }
-    if (slot) {
+    if (s.limiter != null) {
       s.limiter.release();
     }
   }
@@ -140,7 +169,7 @@ public final class Admission implements AutoCloseable {
 
   /** Nanoseconds the call waited in admission (rate limit and queue). */
   public long waitedNanos() {
-    return waitedNanos;
+    return 0;
   }
 
   /** The endpoint's name; null for the shared no-op admission. */
@@ -150,7 +179,7 @@ public final class Admission implements AutoCloseable {
 
   /** Tokens charged to the tokens-per-minute budget at admission. */
   public long chargedTokens() {
-    return tokens;
+    return 0;
   }
 
   /** True once {@link #onResult} or {@link #release()} has run. */

@@ -29,9 +29,14 @@ import java.util.function.DoubleSupplier;
  *
  * <p>Admission runs, in order: the circuit breaker (fails fast when open, so an open breaker costs
  * no tokens and no queue slot); the requests-per-second bucket and the tokens-per-minute budget
- * (the call reserves its turn and sleeps until it, at most {@code rate_limit.max_wait}); the
- * concurrency limit (waits in the FIFO queue, at most {@code concurrency.max_wait}). Any refusal
- * gives back what earlier steps took and throws a {@link TollgateRejectedException}.
+ * (the call reserves its turn and sleeps until it, at most {@code rate_limit.max_wait}; while a
+ * backend's {@code Retry-After} pauses the endpoint, see {@link #onRetryAfter}, the turn is taken
+ * at the end of the pause); the concurrency limit (waits in the FIFO queue, at most {@code
+ * concurrency.max_wait}). Any refusal gives back what earlier steps took and throws a {@link
+ * TollgateRejectedException}.
+ *
+ * <p>The uncontended path reads the clock once (only when a rate limit or a retry budget needs it),
+ * allocates one small permit (24 bytes with compressed references), and calls no listener.
  *
  * <p>Thread-safe; immutable configuration. Endpoints are looked up by name, then narrowed by model
  * when a model override exists. A name that is not configured, or an endpoint with only a retry
@@ -139,9 +144,10 @@ public final class Controller implements ControllerMetrics {
       throws TollgateRejectedException, InterruptedIOException {
     CircuitBreaker.Ticket ticket = null;
     if (s.breaker != null) {
-      ticket = s.breaker.tryAcquire(clock);
+      // Closed: one volatile read and no clock. Otherwise the time already read is used.
+      ticket = timed ? s.breaker.tryAcquire(start) : s.breaker.tryAcquire(clock);
       if (ticket == null) {
-        throw s.reject(circuitOpen(s, clock.nanoTime()));
+        throw s.reject(circuitOpen(s, timed ? start : clock.nanoTime()));
       }
     }
     boolean requestTaken = false;
@@ -150,48 +156,64 @@ public final class Controller implements ControllerMetrics {
     try {
       long wait = 0;
       Limiter waitedFor = null;
+      // A pause asked for by the backend (Retry-After) comes first: the buckets are asked for a
+      // turn at its end, so the calls that waited it out go at the rate, not all at once. A pause
+      // exists only with a rate limit, so the clock was read.
+      long at = start;
+      if (s.pause != null) {
+        long p = s.pause.until() - start;
+        if (p > 0) {
+          if (p > s.rate.maxWaitNanos()) {
+            throw s.reject(paused(s, p));
+          }
+          at = start + p;
+          wait = p;
+          waitedFor = Limiter.RETRY_AFTER;
+        }
+      }
+      long paused = at - start;
       if (s.requests != null) {
-        long w = s.requests.reserve(1, start, s.rate.maxWaitNanos());
+        long w = s.requests.reserve(1, at, s.rate.maxWaitNanos() - paused);
         if (w == TokenBucket.REJECTED) {
-          throw s.reject(rateLimited(s, Limiter.REQUESTS, s.requests, 1, start));
+          throw s.reject(rateLimited(s, Limiter.REQUESTS, s.requests, 1, start, paused));
         }
         requestTaken = true;
-        if (w > 0) {
-          wait = w;
-          waitedFor = Limiter.REQUESTS;
+        if (paused + w > wait) {
+          wait = paused + w;
+          waitedFor = paused > 0 ? Limiter.RETRY_AFTER : Limiter.REQUESTS;
         }
       }
       if (s.tokens != null) {
         long est = estimatedTokens > 0 ? estimatedTokens : s.rate.tokenEstimate();
         est = Math.max(1, Math.min(est, s.tokens.capacity()));
-        long w = s.tokens.reserve(est, start, s.rate.maxWaitNanos());
+        long w = s.tokens.reserve(est, at, s.rate.maxWaitNanos() - paused);
         if (w == TokenBucket.REJECTED) {
-          throw s.reject(rateLimited(s, Limiter.TOKENS, s.tokens, est, start));
+          throw s.reject(rateLimited(s, Limiter.TOKENS, s.tokens, est, start, paused));
         }
         tokens = est;
-        if (w > wait) {
-          wait = w;
-          waitedFor = Limiter.TOKENS;
+        if (paused + w > wait) {
+          wait = paused + w;
+          waitedFor = paused > 0 ? Limiter.RETRY_AFTER : Limiter.TOKENS;
         }
       }
       if (wait > 0) {
         sleepUntil(start + wait);
         s.countWait(waitedFor, wait);
       }
-      boolean slot = false;
       boolean waited = wait > 0;
-      if (s.limiter != null) {
-        if (!s.limiter.tryAcquire()) {
-          if (!timed) {
-            start = clock.nanoTime();
-          }
-          acquireSlot(s);
-          waited = true;
+      if (s.limiter != null && !s.limiter.tryAcquire()) {
+        if (!timed) {
+          start = clock.nanoTime();
         }
-        slot = true;
+        acquireSlot(s);
+        waited = true;
       }
       s.admissions.increment();
-      Admission a = new Admission(s, ticket, slot, tokens, waited ? clock.nanoTime() - start : 0);
+      // The smallest permit when there is nothing else to carry (the common case).
+      Admission a =
+          tokens == 0 && !waited
+              ? new Admission(s, ticket)
+              : new Admission.Charged(s, ticket, tokens, waited ? clock.nanoTime() - start : 0);
       ok = true;
       return a;
     } finally {
@@ -295,8 +317,21 @@ public final class Controller implements ControllerMetrics {
       boolean responseStarted,
       int sdkRetryCount) {
     EndpointState s = lookup(endpoint, model);
-    if (s == null || s.retry == null) {
+    if (s == null) {
       return RetryDecision.no(dev.tollgate.controller.retry.NoRetryReason.NOT_CONFIGURED);
+    }
+    boolean pause = s.pause != null && asksToWait(status, serverDelayNanos);
+    if (s.retry == null) {
+      if (pause) {
+        pause(s, status, serverDelayNanos, clock.nanoTime());
+      }
+      return RetryDecision.no(dev.tollgate.controller.retry.NoRetryReason.NOT_CONFIGURED);
+    }
+    long now = clock.nanoTime();
+    if (pause) {
+      // Same instant as the retry's own delay below: the retry, sleeping from later, never
+      // arrives before the pause ends.
+      pause(s, status, serverDelayNanos, now);
     }
     RetryDecision d =
         s.retry.decide(
@@ -307,13 +342,51 @@ public final class Controller implements ControllerMetrics {
             serverDelayNanos,
             responseStarted,
             sdkRetryCount,
-            clock.nanoTime());
+            now);
     if (d.retry()) {
       s.countRetry(d.reason(), attempt, d.delayNanos());
     } else {
       s.countDenial(d.denial(), attempt);
     }
     return d;
+  }
+
+  /**
+   * A response asked its caller to wait: a 429 or 503 with {@code retry-after-ms}, {@code
+   * Retry-After} or Gemini's {@code retryDelay}. Pauses admission for every caller that shares the
+   * endpoint's (or the model override's) rate limit until then, for at most {@code
+   * rate_limit.max_pause}: a later end extends the pause, an earlier one never shortens it. Calls
+   * admitted meanwhile wait for its end as for a rate-limit turn, at most {@code
+   * rate_limit.max_wait}, and otherwise fail at once with a {@link RateLimitedException} ({@link
+   * Limiter#RETRY_AFTER}) that says until when.
+   *
+   * <p>{@link #shouldRetry} does this itself; call this for a failed call that is not passed to it.
+   * Does nothing for other statuses, without a delay, for an endpoint without a rate limit, or with
+   * {@code rate_limit.respect_retry_after: false}.
+   *
+   * @param serverDelayNanos the delay the response asked for (see {@link
+   *     dev.tollgate.controller.retry.RetryAfter}), -1 when none
+   * @return true when this started or extended the pause
+   */
+  public boolean onRetryAfter(String endpoint, String model, int status, long serverDelayNanos) {
+    EndpointState s = lookup(endpoint, model);
+    if (s == null || s.pause == null || !asksToWait(status, serverDelayNanos)) {
+      return false;
+    }
+    return pause(s, status, serverDelayNanos, clock.nanoTime());
+  }
+
+  private static boolean asksToWait(int status, long serverDelayNanos) {
+    return serverDelayNanos > 0 && (status == 429 || status == 503);
+  }
+
+  private boolean pause(EndpointState s, int status, long serverDelayNanos, long now) {
+    long d = Math.min(serverDelayNanos, s.rate.maxPauseNanos());
+    if (d <= 0 || !s.pause.extend(now + d, now, status)) {
+      return false;
+    }
+    s.paused(status, d);
+    return true;
   }
 
   /** Sleeps for a retry's delay on the controller's clock. */
@@ -382,10 +455,35 @@ public final class Controller implements ControllerMetrics {
         at);
   }
 
-  private static RateLimitedException rateLimited(
-      EndpointState s, Limiter which, TokenBucket bucket, long tokens, long now) {
+  private RateLimitedException paused(EndpointState s, long pauseNanos) {
+    return new RateLimitedException(
+        "Tollgate: endpoint '"
+            + s.endpoint
+            + "'"
+            + modelSuffix(s)
+            + ": the backend answered "
+            + s.pause.status()
+            + " and asked to wait until "
+            + Instant.ofEpochMilli(clock.epochMillis() + pauseNanos / 1_000_000)
+            + " (Retry-After), "
+            + human(pauseNanos)
+            + " from now, more than rate_limit.max_wait "
+            + human(s.rate.maxWaitNanos())
+            + "; calls fail fast until then",
+        s.endpoint,
+        s.model,
+        Limiter.RETRY_AFTER,
+        pauseNanos);
+  }
+
+  /**
+   * @param pausedNanos how long the backend's pause still runs; the bucket was asked for a turn at
+   *     its end
+   */
+  private RateLimitedException rateLimited(
+      EndpointState s, Limiter which, TokenBucket bucket, long tokens, long now, long pausedNanos) {
     RateLimitPolicy p = s.rate;
-    long need = bucket.nanosUntil(tokens, now);
+    long need = pausedNanos + bucket.nanosUntil(tokens, now + pausedNanos);
     String what =
         which == Limiter.REQUESTS
             ? "rate limit of "
@@ -413,6 +511,11 @@ public final class Controller implements ControllerMetrics {
             + what
             + " would make this call wait "
             + human(need)
+            + (pausedNanos > 0
+                ? " (after the backend's Retry-After pause until "
+                    + Instant.ofEpochMilli(clock.epochMillis() + pausedNanos / 1_000_000)
+                    + ")"
+                : "")
             + ", more than rate_limit.max_wait "
             + human(p.maxWaitNanos()),
         s.endpoint,

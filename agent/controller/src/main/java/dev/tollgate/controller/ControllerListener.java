@@ -30,6 +30,12 @@ public interface ControllerListener {
   default void onBreakerTransition(
       String endpoint, String model, BreakerState from, BreakerState to, String reason) {}
 
+  /**
+   * A backend answered {@code status} (429 or 503) asking to wait: admissions to this endpoint (or
+   * model) are paused for {@code pauseNanos} from now. Called when a pause starts or is extended.
+   */
+  default void onPause(String endpoint, String model, int status, long pauseNanos) {}
+
   /** The adaptive concurrency limit changed. */
   default void onLimitChanged(String endpoint, String model, int limit) {}
 }

@@ -34,6 +34,18 @@ public interface EndpointMetrics {
   /** Null when {@link #hasCircuitBreaker()} is false. */
   BreakerState breakerState();
 
+  /**
+   * True when this entry owns a rate limit that honours a backend's {@code Retry-After} ({@code
+   * rate_limit.respect_retry_after}); the two values below are meaningful.
+   */
+  boolean hasRetryAfterPause();
+
+  /** Nanoseconds until the pause a backend asked for ends; 0 when admission is not paused. */
+  long pausedNanos();
+
+  /** Pauses started by a backend's {@code Retry-After} (extending a running one is not counted). */
+  long pauses();
+
   /** Calls admitted (attempts, retries included). */
   long admissions();
 

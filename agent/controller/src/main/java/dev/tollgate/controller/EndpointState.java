@@ -8,6 +8,7 @@ import dev.tollgate.controller.policy.ConcurrencyPolicy;
 import dev.tollgate.controller.policy.EndpointPolicy;
 import dev.tollgate.controller.policy.ErrorKind;
 import dev.tollgate.controller.policy.RateLimitPolicy;
+import dev.tollgate.controller.ratelimit.Pause;
 import dev.tollgate.controller.ratelimit.TokenBucket;
 import dev.tollgate.controller.retry.NoRetryReason;
 import dev.tollgate.controller.retry.RetryDecider;
@@ -26,6 +27,10 @@ final class EndpointState implements EndpointMetrics {
   final RateLimitPolicy rate;
   final TokenBucket requests;
   final TokenBucket tokens;
+
+  /** Shared by every entry that shares the rate limit; null when it does not honour Retry-After. */
+  final Pause pause;
+
   final ConcurrencyPolicy concurrencyPolicy;
   final ConcurrencyLimiter limiter;
   final AdaptiveLimit adaptive;
@@ -35,6 +40,7 @@ final class EndpointState implements EndpointMetrics {
   /** Nothing to enforce: admission returns the shared no-op permit. */
   final boolean noop;
 
+  private final boolean ownsPause;
   private final boolean ownsLimiter;
   private final boolean ownsBreaker;
   private final ControllerListener listener;
@@ -69,14 +75,20 @@ final class EndpointState implements EndpointMetrics {
           r.hasTokenLimit()
               ? TokenBucket.perMinute(r.tokensPerMinute(), r.tokenBurst(), now)
               : null;
+      this.pause = r.respectRetryAfter() ? new Pause(now) : null;
+      this.ownsPause = pause != null;
     } else if (inherit != null) {
       this.rate = inherit.rate;
       this.requests = inherit.requests;
       this.tokens = inherit.tokens;
+      this.pause = inherit.pause;
+      this.ownsPause = false;
     } else {
       this.rate = null;
       this.requests = null;
       this.tokens = null;
+      this.pause = null;
+      this.ownsPause = false;
     }
 
     ConcurrencyPolicy c = policy.concurrency();
@@ -124,6 +136,15 @@ final class EndpointState implements EndpointMetrics {
   }
 
   // --- outcome classification -------------------------------------------------------------------
+
+  static final int SUCCESS = 0;
+  static final int FAILED = 1;
+  static final int IGNORED = 2;
+
+  /** {@link #SUCCESS}, {@link #FAILED} or {@link #IGNORED} for the breaker. */
+  int breakerOutcome(int status, ErrorKind kind) {
+    return breakerIgnores(status, kind) ? IGNORED : breakerFailure(status, kind) ? FAILED : SUCCESS;
+  }
 
   /** Failure for the breaker; 429 only when configured. */
   boolean breakerFailure(int status, ErrorKind kind) {
@@ -192,6 +213,14 @@ final class EndpointState implements EndpointMetrics {
     return e;
   }
 
+  void paused(int status, long pauseNanos) {
+    try {
+      listener.onPause(endpoint, model, status, pauseNanos);
+    } catch (Throwable ignored) {
+      // A metrics listener must not break the call.
+    }
+  }
+
   void countRetry(RetryReason reason, int attempt, long delayNanos) {
     retries[reason.ordinal()].increment();
     try {
@@ -258,6 +287,21 @@ final class EndpointState implements EndpointMetrics {
   @Override
   public BreakerState breakerState() {
     return ownsBreaker ? breaker.state() : null;
+  }
+
+  @Override
+  public boolean hasRetryAfterPause() {
+    return ownsPause;
+  }
+
+  @Override
+  public long pausedNanos() {
+    return ownsPause ? pause.remaining(controller.clock.nanoTime()) : 0;
+  }
+
+  @Override
+  public long pauses() {
+    return ownsPause ? pause.pauses() : 0;
   }
 
   @Override

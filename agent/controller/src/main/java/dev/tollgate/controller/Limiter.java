@@ -12,7 +12,12 @@ public enum Limiter {
   /** The concurrency limit and its queue. */
   CONCURRENCY("concurrency"),
   /** The circuit breaker. */
-  CIRCUIT_BREAKER("circuit_breaker");
+  CIRCUIT_BREAKER("circuit_breaker"),
+  /**
+   * The pause a backend asked for with a 429 or 503 and {@code Retry-After} ({@code
+   * rate_limit.respect_retry_after}).
+   */
+  RETRY_AFTER("retry_after");
 
   private final String label;
 

@@ -125,6 +125,101 @@ class ControllerStressTest {
     }
   }
 
+  @Test
+  void retryAfterPausesSetConcurrentlyNeverShortenAndLeakNoPermits() throws Exception {
+    Controller c =
+        Controller.builder()
+            .endpoint(
+                EndpointPolicy.builder("p")
+                    .rateLimit(
+                        RateLimitPolicy.builder()
+                            .requestsPerSecond(1_000_000)
+                            .burst(1_000)
+                            .maxWait(Duration.ofMillis(1))
+                            .build())
+                    .concurrency(
+                        ConcurrencyPolicy.builder()
+                            .max(4)
+                            .queue(64)
+                            .maxWait(Duration.ofMillis(5))
+                            .build())
+                    .build())
+            .build();
+    EndpointState state = (EndpointState) c.metrics("p", null);
+    AtomicLong admitted = new AtomicLong();
+    AtomicLong rejected = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong shortened = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread watcher =
+        new Thread(
+            () -> {
+              long last = state.pause.until();
+              while (!done.get()) {
+                long u = state.pause.until();
+                if (u - last < 0) {
+                  shortened.incrementAndGet();
+                }
+                last = u;
+                Thread.yield();
+              }
+            });
+    watcher.start();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      Thread th =
+          new Thread(
+              () -> {
+                ThreadLocalRandom r = ThreadLocalRandom.current();
+                for (int i = 0; i < 2_000; i++) {
+                  if (r.nextInt(50) == 0) {
+                    // 0 to 2 ms: some pauses fit in max_wait (1 ms), some do not.
+                    c.onRetryAfter(
+                        "p", null, r.nextBoolean() ? 429 : 503, r.nextLong(0, 2_000_000));
+                  }
+                  Admission a;
+                  try {
+                    a = c.admit("p", null, 0);
+                  } catch (TollgateRejectedException x) {
+                    rejected.incrementAndGet();
+                    continue;
+                  } catch (Throwable x) {
+                    errors.incrementAndGet();
+                    continue;
+                  }
+                  admitted.incrementAndGet();
+                  if (r.nextBoolean()) {
+                    a.onResult(200, ErrorKind.NONE, 1_000, -1, 1, 2);
+                  }
+                  a.release();
+                }
+              });
+      threads.add(th);
+      th.start();
+    }
+    for (Thread th : threads) {
+      th.join(120_000);
+    }
+    done.set(true);
+    watcher.join();
+    assertThat(errors.get()).isZero();
+    assertThat(shortened.get()).as("the pause never moved back").isZero();
+    assertThat(admitted.get() + rejected.get()).isEqualTo(32_000);
+    EndpointMetrics m = c.metrics("p", null);
+    assertThat(m.inFlight()).isZero();
+    assertThat(m.queueDepth()).isZero();
+    assertThat(m.pauses()).isPositive();
+    assertThat(m.rejections(Limiter.RETRY_AFTER)).isPositive();
+    assertThat(m.waits(Limiter.RETRY_AFTER)).isPositive();
+    long rejections = 0;
+    for (Limiter l : Limiter.values()) {
+      rejections += m.rejections(l);
+    }
+    assertThat(rejections).isEqualTo(rejected.get());
+    assertThat(m.admissions()).isEqualTo(admitted.get());
+  }
+
   private static void finish(Admission a, ThreadLocalRandom r) throws InterruptedException {
     switch (r.nextInt(6)) {
       case 0:

@@ -2,15 +2,14 @@ package dev.tollgate.controller.bench;
 
 import dev.tollgate.controller.Admission;
 import dev.tollgate.controller.Controller;
-import dev.tollgate.controller.breaker.CircuitBreaker;
 import dev.tollgate.controller.policy.CircuitBreakerPolicy;
 import dev.tollgate.controller.policy.ConcurrencyPolicy;
 import dev.tollgate.controller.policy.EndpointPolicy;
 import dev.tollgate.controller.policy.ErrorKind;
 import dev.tollgate.controller.policy.RateLimitPolicy;
-import dev.tollgate.controller.ratelimit.TokenBucket;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -25,28 +24,36 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Admission plus release, with limits that never refuse (so the fast path is what is measured),
- * beside Resilience4j in the same run. Shared state: run with {@code -t 1} (uncontended) and {@code
- * -t 8} (every thread on the same limiter).
+ * One admission plus its release, with limits that never refuse (so the fast path is what is
+ * measured), for three implementations of the same configuration:
  *
  * <ul>
- *   <li>{@code tollgateNoLimits}: an endpoint with nothing to enforce (the no-op permit).
- *   <li>{@code tollgateRate} / {@code r4jRateLimiter}: a requests-per-second limit alone.
- *   <li>{@code tollgateBreaker} / {@code r4jCircuitBreaker}: a breaker alone (count window).
- *   <li>{@code tollgateConcurrency} / {@code r4jBulkhead}: a concurrency cap alone.
- *   <li>{@code tollgateAll} / {@code r4jAll}: rate limit, concurrency cap and breaker together.
- *   <li>{@code tokenBucketRaw} / {@code breakerRaw}: the primitives without the facade.
+ *   <li>{@code tollgate}: the controller as it is now;
+ *   <li>{@code baseline}: the frozen copy in {@code bench.baseline} (the controller before the
+ *       hot-path work), so old and new are compared in the same run;
+ *   <li>{@code r4j}: Resilience4j's primitives called directly (their leanest use: no decorators,
+ *       no event consumers).
  * </ul>
+ *
+ * Two configurations, reported separately:
+ *
+ * <ul>
+ *   <li>{@code rateBreaker}: a requests-per-second limit and a count-window breaker, against R4j
+ *       {@code RateLimiter} + {@code CircuitBreaker}: like with like.
+ *   <li>{@code all}: the same plus a concurrency cap, against R4j with a {@code Bulkhead} added.
+ * </ul>
+ *
+ * The state is shared: {@code -t 1} is the uncontended cost, {@code -t 8} has every thread on the
+ * same limiters. {@link Compare} runs the whole matrix in interleaved rounds and prints the table.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class AdmissionBenchmark {
   private Controller controller;
-  private TokenBucket bucket;
-  private CircuitBreaker breaker;
+  private dev.tollgate.controller.bench.baseline.Controller baseline;
   private RateLimiter r4jRate;
-  private io.github.resilience4j.circuitbreaker.CircuitBreaker r4jBreaker;
+  private CircuitBreaker r4jBreaker;
   private Bulkhead r4jBulkhead;
 
   @Setup
@@ -56,21 +63,20 @@ public class AdmissionBenchmark {
     ConcurrencyPolicy concurrency =
         ConcurrencyPolicy.builder().max(1_000).queue(0).maxWait(Duration.ZERO).build();
     CircuitBreakerPolicy cb = CircuitBreakerPolicy.builder().window(100).minCalls(100).build();
-    controller =
-        Controller.builder()
-            .endpoint(EndpointPolicy.builder("none").build())
-            .endpoint(EndpointPolicy.builder("rate").rateLimit(rate).build())
-            .endpoint(EndpointPolicy.builder("breaker").circuitBreaker(cb).build())
-            .endpoint(EndpointPolicy.builder("concurrency").concurrency(concurrency).build())
-            .endpoint(
-                EndpointPolicy.builder("all")
-                    .rateLimit(rate)
-                    .concurrency(concurrency)
-                    .circuitBreaker(cb)
-                    .build())
+    EndpointPolicy rateBreaker =
+        EndpointPolicy.builder("rateBreaker").rateLimit(rate).circuitBreaker(cb).build();
+    EndpointPolicy all =
+        EndpointPolicy.builder("all")
+            .rateLimit(rate)
+            .concurrency(concurrency)
+            .circuitBreaker(cb)
             .build();
-    bucket = TokenBucket.perSecond(1e8, 1_000_000_000L, System.nanoTime());
-    breaker = new CircuitBreaker(cb, null);
+    controller = Controller.builder().endpoint(rateBreaker).endpoint(all).build();
+    baseline =
+        dev.tollgate.controller.bench.baseline.Controller.builder()
+            .endpoint(rateBreaker)
+            .endpoint(all)
+            .build();
 
     // Resilience4j as its own benchmarks configure it: never blocks.
     r4jRate =
@@ -82,7 +88,7 @@ public class AdmissionBenchmark {
                 .timeoutDuration(Duration.ZERO)
                 .build());
     r4jBreaker =
-        io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
+        CircuitBreaker.of(
             "r4j",
             CircuitBreakerConfig.custom().slidingWindowSize(100).minimumNumberOfCalls(100).build());
     r4jBulkhead =
@@ -95,74 +101,43 @@ public class AdmissionBenchmark {
   }
 
   @Benchmark
-  public Object tollgateNoLimits() throws Exception {
-    Admission a = controller.admit("none", null, 0);
+  public Object rateBreakerTollgate() throws Exception {
+    Admission a = controller.admit("rateBreaker", null, 0);
     a.onResult(200, ErrorKind.NONE, 1_000, -1, 10, 20);
     return a;
   }
 
   @Benchmark
-  public Object tollgateRate() throws Exception {
-    Admission a = controller.admit("rate", null, 0);
+  public Object rateBreakerBaseline() throws Exception {
+    dev.tollgate.controller.bench.baseline.Admission a = baseline.admit("rateBreaker", null, 0);
     a.onResult(200, ErrorKind.NONE, 1_000, -1, 10, 20);
     return a;
   }
 
   @Benchmark
-  public Object tollgateBreaker() throws Exception {
-    Admission a = controller.admit("breaker", null, 0);
-    a.onResult(200, ErrorKind.NONE, 1_000, -1, 10, 20);
-    return a;
+  public boolean rateBreakerR4j() {
+    boolean ok = r4jBreaker.tryAcquirePermission();
+    ok &= r4jRate.acquirePermission();
+    r4jBreaker.onSuccess(1_000, TimeUnit.NANOSECONDS);
+    return ok;
   }
 
   @Benchmark
-  public Object tollgateConcurrency() throws Exception {
-    Admission a = controller.admit("concurrency", null, 0);
-    a.onResult(200, ErrorKind.NONE, 1_000, -1, 10, 20);
-    return a;
-  }
-
-  @Benchmark
-  public Object tollgateAll() throws Exception {
+  public Object allTollgate() throws Exception {
     Admission a = controller.admit("all", null, 0);
     a.onResult(200, ErrorKind.NONE, 1_000, -1, 10, 20);
     return a;
   }
 
   @Benchmark
-  public long tokenBucketRaw() {
-    return bucket.tryAcquire(System.nanoTime());
+  public Object allBaseline() throws Exception {
+    dev.tollgate.controller.bench.baseline.Admission a = baseline.admit("all", null, 0);
+    a.onResult(200, ErrorKind.NONE, 1_000, -1, 10, 20);
+    return a;
   }
 
   @Benchmark
-  public Object breakerRaw() {
-    long now = System.nanoTime();
-    CircuitBreaker.Ticket t = breaker.tryAcquire(now);
-    breaker.onResult(t, false, 1_000, now);
-    return t;
-  }
-
-  @Benchmark
-  public boolean r4jRateLimiter() {
-    return r4jRate.acquirePermission();
-  }
-
-  @Benchmark
-  public boolean r4jCircuitBreaker() {
-    boolean ok = r4jBreaker.tryAcquirePermission();
-    r4jBreaker.onSuccess(1_000, TimeUnit.NANOSECONDS);
-    return ok;
-  }
-
-  @Benchmark
-  public boolean r4jBulkhead() {
-    boolean ok = r4jBulkhead.tryAcquirePermission();
-    r4jBulkhead.onComplete();
-    return ok;
-  }
-
-  @Benchmark
-  public boolean r4jAll() {
+  public boolean allR4j() {
     boolean ok = r4jBreaker.tryAcquirePermission();
     ok &= r4jRate.acquirePermission();
     ok &= r4jBulkhead.tryAcquirePermission();

@@ -33,7 +33,9 @@ public final class PolicyParser {
           "tokens_per_minute",
           "token_burst",
           "token_estimate",
-          "max_wait");
+          "max_wait",
+          "respect_retry_after",
+          "max_pause");
   private static final Set<String> CONCURRENCY_KEYS =
       keys("max", "adaptive", "min", "initial", "queue", "max_wait");
   private static final Set<String> RETRY_KEYS =
@@ -125,6 +127,8 @@ public final class PolicyParser {
     if (v.has("token_burst")) b.tokenBurst(v.integer("token_burst"));
     if (v.has("token_estimate")) b.tokenEstimate(v.integer("token_estimate"));
     if (v.has("max_wait")) b.maxWait(v.duration("max_wait"));
+    if (v.has("respect_retry_after")) b.respectRetryAfter(v.bool("respect_retry_after"));
+    if (v.has("max_pause")) b.maxPause(v.duration("max_pause"));
     return v.build(b::build);
   }
 

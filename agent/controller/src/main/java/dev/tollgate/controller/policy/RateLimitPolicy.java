@@ -13,6 +13,8 @@ public final class RateLimitPolicy {
   private final long tokenBurst;
   private final long tokenEstimate;
   private final long maxWaitNanos;
+  private final boolean respectRetryAfter;
+  private final long maxPauseNanos;
 
   private RateLimitPolicy(Builder b) {
     this.requestsPerSecond = b.requestsPerSecond;
@@ -21,6 +23,8 @@ public final class RateLimitPolicy {
     this.tokenBurst = b.tokenBurst > 0 ? b.tokenBurst : b.tokensPerMinute;
     this.tokenEstimate = b.tokenEstimate;
     this.maxWaitNanos = b.maxWaitNanos;
+    this.respectRetryAfter = b.respectRetryAfter;
+    this.maxPauseNanos = b.maxPauseNanos;
   }
 
   public static Builder builder() {
@@ -57,6 +61,20 @@ public final class RateLimitPolicy {
     return maxWaitNanos;
   }
 
+  /**
+   * When a call gets a 429 or 503 asking to wait ({@code retry-after-ms}, {@code Retry-After},
+   * Gemini's {@code retryDelay}), pause admission for every caller of this limit until then, so the
+   * others do not keep hitting a backend that said to stop.
+   */
+  public boolean respectRetryAfter() {
+    return respectRetryAfter;
+  }
+
+  /** The longest pause a backend's Retry-After can impose; a longer one is cut to this. */
+  public long maxPauseNanos() {
+    return maxPauseNanos;
+  }
+
   public boolean hasRequestLimit() {
     return requestsPerSecond > 0;
   }
@@ -79,6 +97,10 @@ public final class RateLimitPolicy {
         + tokenEstimate
         + ", max_wait="
         + Duration.ofNanos(maxWaitNanos)
+        + ", respect_retry_after="
+        + respectRetryAfter
+        + ", max_pause="
+        + Duration.ofNanos(maxPauseNanos)
         + "}";
   }
 
@@ -89,6 +111,8 @@ public final class RateLimitPolicy {
     private long tokenBurst;
     private long tokenEstimate = 1000;
     private long maxWaitNanos = Duration.ofSeconds(10).toNanos();
+    private boolean respectRetryAfter = true;
+    private long maxPauseNanos = Duration.ofSeconds(60).toNanos();
 
     private Builder() {}
 
@@ -122,6 +146,16 @@ public final class RateLimitPolicy {
       return this;
     }
 
+    public Builder respectRetryAfter(boolean v) {
+      this.respectRetryAfter = v;
+      return this;
+    }
+
+    public Builder maxPause(Duration v) {
+      this.maxPauseNanos = v.toNanos();
+      return this;
+    }
+
     public RateLimitPolicy build() {
       Checks.check(
           !(requestsPerSecond < 0) && !Double.isNaN(requestsPerSecond) && requestsPerSecond <= 1e8,
@@ -136,6 +170,7 @@ public final class RateLimitPolicy {
       Checks.check(
           tokenEstimate >= 0, "token_estimate", "must not be negative, was " + tokenEstimate);
       Checks.check(maxWaitNanos >= 0, "max_wait", "must not be negative");
+      Checks.check(maxPauseNanos >= 0, "max_pause", "must not be negative");
       Checks.check(
           requestsPerSecond > 0 || tokensPerMinute > 0,
           "requests_per_second",

@@ -72,6 +72,45 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void successesIntoAWindowOfSuccessesKeepItExactlyTheLastNOutcomes() {
+    CountWindow w = new CountWindow(4);
+    for (int i = 0; i < 4; i++) {
+      w.record(Window.OK, 0);
+    }
+    for (int i = 0; i < 7; i++) {
+      w.record(Window.OK, 0); // nothing to change: no slot claimed
+    }
+    long t = w.record(Window.OK | Window.FAILED, 0);
+    assertThat(Window.calls(t)).isEqualTo(4);
+    assertThat(Window.failures(t)).isEqualTo(1);
+    // The failure is one of the last four outcomes for the next three, and gone at the fourth.
+    for (int i = 0; i < 3; i++) {
+      assertThat(Window.failures(w.record(Window.OK, 0))).isEqualTo(1);
+    }
+    assertThat(Window.failures(w.record(Window.OK, 0))).isZero();
+    assertThat(Window.calls(w.totals(0))).isEqualTo(4);
+  }
+
+  @Test
+  void theCountWindowsRingPositionIsTheClaimModuloItsSize() {
+    java.util.Random r = new java.util.Random(42);
+    int[] sizes = {1, 2, 3, 7, 10, 20, 100, 1_000, 99_991, (int) Window.BIAS - 1};
+    for (int size : sizes) {
+      CountWindow w = new CountWindow(size);
+      for (long claim = 0; claim < 3 * size + 10; claim++) {
+        assertThat(w.index(claim)).isEqualTo((int) (claim % size));
+      }
+      for (int i = 0; i < 100_000; i++) {
+        long claim = r.nextLong() & 0xFFFF_FFFFL;
+        assertThat(w.index(claim))
+            .as("size %d claim %d", size, claim)
+            .isEqualTo((int) (claim % size));
+      }
+      assertThat(w.index(0xFFFF_FFFFL)).isEqualTo((int) (0xFFFF_FFFFL % size));
+    }
+  }
+
+  @Test
   void oldOutcomesLeaveTheWindow() {
     CircuitBreaker b = breaker(issuePolicy());
     for (int i = 0; i < 9; i++) {

@@ -45,6 +45,8 @@ class PolicyParserTest {
     assertThat(p.rateLimit().burst()).isEqualTo(100);
     assertThat(p.rateLimit().tokensPerMinute()).isEqualTo(400_000);
     assertThat(p.rateLimit().tokenBurst()).isEqualTo(400_000);
+    assertThat(p.rateLimit().respectRetryAfter()).isTrue();
+    assertThat(p.rateLimit().maxPauseNanos()).isEqualTo(Duration.ofSeconds(60).toNanos());
     assertThat(p.concurrency().adaptive()).isFalse();
     assertThat(p.concurrency().max()).isEqualTo(64);
     assertThat(p.concurrency().queue()).isEqualTo(10_000);
@@ -67,6 +69,22 @@ class PolicyParserTest {
     assertThat(b.halfOpenCalls()).isEqualTo(3);
     assertThat(b.count429AsFailure()).isFalse();
     assertThat(b.halfOpenTimeoutNanos()).isEqualTo(Duration.ofSeconds(60).toNanos());
+  }
+
+  @Test
+  void retryAfterPauseKeys() {
+    EndpointPolicy p =
+        PolicyParser.parseEndpoint(
+            "x",
+            map(
+                "rate_limit",
+                map("requests_per_second", 5, "respect_retry_after", false, "max_pause", "2m")));
+    assertThat(p.rateLimit().respectRetryAfter()).isFalse();
+    assertThat(p.rateLimit().maxPauseNanos()).isEqualTo(Duration.ofMinutes(2).toNanos());
+    expectError(
+        map("rate_limit", map("requests_per_second", 5, "max_pause", 30)),
+        "rate_limit.max_pause",
+        "30s");
   }
 
   @Test

@@ -73,6 +73,13 @@ public final class CallControl {
                 : -1;
     ((Admission) a)
         .onResult(call.httpStatus, kind(call), latency, ttft, call.outputTokens, total);
+    // A 429 or 503 asking to wait pauses the endpoint for every caller, not only this one's retry.
+    // A call the controller retries set the pause when it decided (shouldRetry), at the instant
+    // its own delay starts; setting it again now, a little later, would hold back that very retry.
+    if (!call.retriedByController && !Double.isNaN(call.retryAfterSeconds)) {
+      controller.onRetryAfter(
+          call.route.endpointName, model(call), call.httpStatus, serverDelayNanos(call));
+    }
   }
 
   /**
@@ -84,8 +91,6 @@ public final class CallControl {
     if (!governs(call)) {
       return null;
     }
-    long serverDelay =
-        Double.isNaN(call.retryAfterSeconds) ? -1 : (long) (call.retryAfterSeconds * 1e9);
     RetryDecision d =
         controller.shouldRetry(
             call.route.endpointName,
@@ -94,7 +99,7 @@ public final class CallControl {
             call.httpStatus,
             kind(call),
             call.errorCode,
-            serverDelay,
+            serverDelayNanos(call),
             responseStarted,
             t.sdkRetryCount());
     return d.retry() ? d : null;
@@ -102,6 +107,11 @@ public final class CallControl {
 
   public List<EndpointMetrics> metrics() {
     return controller.endpoints();
+  }
+
+  /** The server's requested delay (retry-after-ms, Retry-After, Gemini's retryDelay), or -1. */
+  private static long serverDelayNanos(LlmCall call) {
+    return Double.isNaN(call.retryAfterSeconds) ? -1 : (long) (call.retryAfterSeconds * 1e9);
   }
 
   private static String model(LlmCall call) {
