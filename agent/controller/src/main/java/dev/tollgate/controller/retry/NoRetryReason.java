@@ -28,4 +28,15 @@ public enum NoRetryReason {
   public String label() {
     return label;
   }
+
+  /**
+   * True when the endpoint's retry policy itself refused the retry; false when no policy of the
+   * controller's applies to the call (none is configured, or an SDK's own retry loop is in
+   * charge). A client with a retry stage of its own (Apache HttpClient) then leaves the failure
+   * as final only in the first case: otherwise its retries go ahead as they would without the
+   * agent.
+   */
+  public boolean policyDecided() {
+    return this != NOT_CONFIGURED && this != SDK_RETRIES;
+  }
 }

@@ -146,6 +146,25 @@ class RetryDeciderTest {
   }
 
   @Test
+  void onlyThePolicysOwnRefusalsAreFinal() {
+    // A client with its own retry stage (Apache) is held back only when the policy itself said
+    // no; without a policy, or when an SDK retries, its retries go ahead as without the agent.
+    assertThat(NoRetryReason.NOT_CONFIGURED.policyDecided()).isFalse();
+    assertThat(NoRetryReason.SDK_RETRIES.policyDecided()).isFalse();
+    for (NoRetryReason r :
+        new NoRetryReason[] {
+          NoRetryReason.NOT_RETRYABLE,
+          NoRetryReason.RESPONSE_STARTED,
+          NoRetryReason.INSUFFICIENT_QUOTA,
+          NoRetryReason.MAX_ATTEMPTS,
+          NoRetryReason.RETRY_AFTER_TOO_LONG,
+          NoRetryReason.BUDGET_EXHAUSTED
+        }) {
+      assertThat(r.policyDecided()).as(r.label()).isTrue();
+    }
+  }
+
+  @Test
   void decisionsDescribeThemselves() {
     RetryDecider d = decider(policy());
     assertThat(decide(d, 1, 503, ErrorKind.NONE).toString()).contains("retry after", "503");

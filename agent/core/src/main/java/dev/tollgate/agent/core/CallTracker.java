@@ -11,6 +11,7 @@ import dev.tollgate.agent.core.parse.ResponseHeaders;
 import dev.tollgate.agent.core.parse.ResponseTap;
 import dev.tollgate.agent.core.telemetry.CallSink;
 import dev.tollgate.conventions.Tollgate.ErrorTypes;
+import dev.tollgate.controller.retry.RetryDecision;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -131,13 +132,24 @@ public final class CallTracker {
    * After the response headers (or a failure before them): should the agent send this request
    * again? Null when not; the caller then hands the response to the application as it is.
    */
-  public dev.tollgate.controller.retry.RetryDecision retryDecision(TrackedCall t, boolean responseStarted) {
+  public RetryDecision retryDecision(TrackedCall t, boolean responseStarted) {
+    RetryDecision d = decideRetry(t, responseStarted);
+    return d != null && d.retry() ? d : null;
+  }
+
+  /**
+   * The controller's whole decision, a refusal with its reason included (a client with a retry
+   * stage of its own needs to know whether the policy refused, see {@link
+   * dev.tollgate.controller.retry.NoRetryReason#policyDecided}); null when the call is not
+   * governed.
+   */
+  public RetryDecision decideRetry(TrackedCall t, boolean responseStarted) {
     if (control == null) {
       return null;
     }
     try {
-      dev.tollgate.controller.retry.RetryDecision d = control.retryDecision(t, responseStarted);
-      if (d != null) {
+      RetryDecision d = control.retryDecision(t, responseStarted);
+      if (d != null && d.retry()) {
         t.call.retriedByController = true;
       }
       return d;

@@ -45,8 +45,7 @@ abstract class AbstractControllerScenarioIT {
 
   /**
    * False where the agent does not re-send requests itself: HttpURLConnection (its body cannot be
-   * replayed) and Apache HttpClient (its own retry strategy stays in charge). Limits and the
-   * breaker apply.
+   * replayed). Limits and the breaker apply.
    */
   boolean retriesTransparently() {
     return true;

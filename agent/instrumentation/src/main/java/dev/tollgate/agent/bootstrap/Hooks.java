@@ -87,10 +87,22 @@ public interface Hooks {
   /** The call failed with an exception, before the response or while reading it. */
   void callFailed(Object call, Throwable error);
 
+  /** {@link #callRetryDelayNanos}: no retry, and no retry policy of the agent's covers the call. */
+  long NO_RETRY = -1;
+
+  /**
+   * {@link #callRetryDelayNanos}: no retry, because the endpoint's retry policy refused one (not
+   * retryable, attempts or budget spent, a server delay too long): the outcome is final, and a
+   * client's own retry stage should not send the request again either.
+   */
+  long RETRY_REFUSED = -2;
+
   /**
    * After {@link #callResponse} or {@link #callFailed}: should the client send the request again?
-   * Returns the delay in nanoseconds before the next attempt, or -1 for no retry (then the
-   * response goes to the application as it is). Only for clients that can re-send safely.
+   * Returns the delay in nanoseconds before the next attempt, or a negative value for no retry
+   * ({@link #NO_RETRY} or {@link #RETRY_REFUSED}; then the response goes to the application as it
+   * is). Asking counts: a retry it allows is drawn from the budget, so ask only when the request
+   * can be re-sent. Only for clients that can re-send safely.
    */
   long callRetryDelayNanos(Object call);
 
@@ -221,7 +233,7 @@ public interface Hooks {
 
         @Override
         public long callRetryDelayNanos(Object call) {
-          return -1;
+          return NO_RETRY;
         }
 
         @Override

@@ -20,6 +20,7 @@ import dev.tollgate.agent.core.call.Route;
 import dev.tollgate.agent.core.parse.ResponseTap;
 import dev.tollgate.agent.core.rewrite.IncludeUsage;
 import dev.tollgate.agent.core.rewrite.UsageChunkFilter;
+import dev.tollgate.controller.retry.RetryDecision;
 
 /**
  * Routes the bootstrap {@link Hooks} to each client's helpers, where the real types are known.
@@ -245,12 +246,18 @@ final class HooksImpl implements Hooks {
     try {
       CallTracker tracker = AgentRuntime.tracker();
       if (tracker == null || !(call instanceof TrackedCall)) {
-        return -1;
+        return NO_RETRY;
       }
-      dev.tollgate.controller.retry.RetryDecision d = tracker.retryDecision((TrackedCall) call, false);
-      return d == null ? -1 : Math.max(0, d.delayNanos());
+      RetryDecision d = tracker.decideRetry((TrackedCall) call, false);
+      if (d == null) {
+        return NO_RETRY;
+      }
+      if (d.retry()) {
+        return Math.max(0, d.delayNanos());
+      }
+      return d.denial().policyDecided() ? RETRY_REFUSED : NO_RETRY;
     } catch (Throwable t) {
-      return -1;
+      return NO_RETRY;
     }
   }
 

@@ -13,6 +13,9 @@ public final class Targets {
   public static final String URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
   public static final String OKHTTP_BUILDER = "okhttp3.OkHttpClient$Builder";
   public static final String APACHE4_BUILDER = "org.apache.http.impl.client.HttpClientBuilder";
+  public static final String APACHE4_RETRY_EXEC = "org.apache.http.impl.execchain.RetryExec";
+  public static final String APACHE4_SERVICE_UNAVAILABLE_RETRY_EXEC =
+      "org.apache.http.impl.execchain.ServiceUnavailableRetryExec";
   public static final String APACHE5_CLASSIC_BUILDER =
       "org.apache.hc.client5.http.impl.classic.HttpClientBuilder";
   public static final String APACHE5_CACHING_CLASSIC_BUILDER =
@@ -21,6 +24,8 @@ public final class Targets {
       "org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder";
   public static final String APACHE5_CACHING_ASYNC_BUILDER =
       "org.apache.hc.client5.http.impl.cache.CachingHttpAsyncClientBuilder";
+  public static final String APACHE5_RETRY_EXEC =
+      "org.apache.hc.client5.http.impl.classic.HttpRequestRetryExec";
 
   private static final String COMMON_HELPERS = "dev.tollgate.agent.instrumentation.inject";
 
@@ -45,12 +50,15 @@ public final class Targets {
     m.put(internal(URL_CONNECTION), new String[0]);
     m.put(internal(OKHTTP_BUILDER), okHttpHelpers());
     m.put(internal(APACHE4_BUILDER), apache4Helpers());
+    m.put(internal(APACHE4_RETRY_EXEC), apache4Helpers());
+    m.put(internal(APACHE4_SERVICE_UNAVAILABLE_RETRY_EXEC), apache4Helpers());
     for (String n :
         new String[] {
           APACHE5_CLASSIC_BUILDER,
           APACHE5_CACHING_CLASSIC_BUILDER,
           APACHE5_ASYNC_BUILDER,
-          APACHE5_CACHING_ASYNC_BUILDER
+          APACHE5_CACHING_ASYNC_BUILDER,
+          APACHE5_RETRY_EXEC
         }) {
       m.put(internal(n), apache5Helpers());
     }

@@ -83,8 +83,9 @@ public final class CallControl {
   }
 
   /**
-   * Asks whether this attempt should be sent again. {@code responseStarted} is true once any
-   * response byte reached the application: such a call is never retried.
+   * Asks whether this attempt should be sent again: the controller's decision, a refusal with its
+   * reason included; null for a call that is not governed. {@code responseStarted} is true once
+   * any response byte reached the application: such a call is never retried.
    */
   public RetryDecision retryDecision(TrackedCall t, boolean responseStarted) {
     LlmCall call = t.call;
@@ -102,7 +103,7 @@ public final class CallControl {
             serverDelayNanos(call),
             responseStarted,
             t.sdkRetryCount());
-    return d.retry() ? d : null;
+    return d;
   }
 
   public List<EndpointMetrics> metrics() {

@@ -24,9 +24,6 @@ public final class DeferredSink implements CallSink {
 
   @Override
   public void record(LlmCall call) {
-    if (firstRecord.getCount() != 0) {
-      firstRecord.countDown();
-    }
     CallSink t = target;
     if (t != null) {
       t.record(call);
@@ -34,6 +31,11 @@ public final class DeferredSink implements CallSink {
     }
     if (!pending.offer(call)) {
       dropped.incrementAndGet();
+    }
+    // Only now, with the call queued: a waiter woken earlier could find the queue still empty,
+    // and at shutdown it would then leave without building the SDK, losing the call.
+    if (firstRecord.getCount() != 0) {
+      firstRecord.countDown();
     }
     // The target may have arrived between the read and the offer: drain so nothing is stranded.
     t = target;

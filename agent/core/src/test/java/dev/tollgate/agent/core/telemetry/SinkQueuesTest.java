@@ -92,6 +92,28 @@ class SinkQueuesTest {
   }
 
   @Test
+  void aWaiterWokenByTheFirstCallFindsIt() throws Exception {
+    // The waiter is the SDK's start-up thread; at shutdown it leaves if it finds no call.
+    for (int i = 0; i < 200; i++) {
+      DeferredSink deferred = new DeferredSink(3);
+      boolean[] found = new boolean[1];
+      Thread waiter =
+          new Thread(
+              () -> {
+                try {
+                  found[0] = deferred.awaitFirstRecord(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      waiter.start();
+      deferred.record(call(i));
+      waiter.join();
+      assertThat(found[0]).as("round %d", i).isTrue();
+    }
+  }
+
+  @Test
   void wakingUpWithoutACallSaysSo() throws Exception {
     DeferredSink deferred = new DeferredSink(3);
     deferred.wakeUp();

@@ -12,9 +12,9 @@ import java.util.List;
 
 /**
  * A small application making LLM calls in the ways the end-to-end tests need: OkHttp from its class
- * path, the JDK client, Apache HttpClient 5 with its defaults, and OkHttp from a class loader it
- * creates at run time (long after premain) over jars of another OkHttp version. Prints one line per
- * call.
+ * path, the JDK client, Apache HttpClient 5 with its defaults and 4 as built (with repeatable and
+ * streamed entities), and OkHttp from a class loader it creates at run time (long after premain)
+ * over jars of another OkHttp version. Prints one line per call.
  */
 public final class LlmCallsApp {
   static final String CHAT =
@@ -46,8 +46,16 @@ public final class LlmCallsApp {
         result = "status=" + r.statusCode() + " bytes=" + r.body().length;
       } else if (op.equals("apache5-chat")) {
         result = ApacheCalls.classic(url, CHAT);
+      } else if (op.equals("apache5-chat-streamed")) {
+        result = ApacheCalls.classicStreamed(url, CHAT);
       } else if (op.equals("apache5-async-chat")) {
         result = ApacheCalls.async(url, CHAT);
+      } else if (op.equals("apache4-chat")) {
+        result = Apache4Calls.post(url, CHAT, false, false);
+      } else if (op.equals("apache4-chat-retry503")) {
+        result = Apache4Calls.post(url, CHAT, true, false);
+      } else if (op.equals("apache4-chat-streamed")) {
+        result = Apache4Calls.post(url, CHAT, false, true);
       } else if (op.startsWith("late-okhttp:")) {
         result = late(url, op.substring("late-okhttp:".length()));
       } else {

@@ -3,6 +3,7 @@ package dev.tollgate.agent.instrumentation.okhttp.inject;
 import dev.tollgate.agent.bootstrap.Bridge;
 import dev.tollgate.agent.bootstrap.Hooks;
 import dev.tollgate.agent.bootstrap.Rejection;
+import dev.tollgate.agent.instrumentation.inject.Retries;
 import java.io.IOException;
 import java.util.List;
 import okhttp3.HttpUrl;
@@ -143,20 +144,11 @@ public final class TollgateInterceptor implements Interceptor {
     }
   }
 
-  /** Waits the retry delay, then starts the next attempt; a refusal is thrown as OkHttp's own IOException. */
+  /** The next attempt; a refusal is thrown as OkHttp's own IOException. */
   private static Object nextAttempt(Hooks hooks, Object call, long delayNanos) throws IOException {
-    try {
-      Thread.sleep(delayNanos / 1_000_000L, (int) (delayNanos % 1_000_000L));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while waiting to retry");
-    }
-    Object next = hooks.callRetry(call);
+    Object next = Retries.next(hooks, call, delayNanos);
     if (next instanceof Rejection) {
       throw ((Rejection) next).error;
-    }
-    if (next == null) {
-      throw new IOException("Tollgate: the retry could not be started");
     }
     return next;
   }

@@ -5,6 +5,7 @@ import dev.tollgate.agent.bootstrap.Hooks;
 import dev.tollgate.agent.bootstrap.Rejection;
 import dev.tollgate.agent.instrumentation.inject.Ports;
 import dev.tollgate.agent.instrumentation.inject.RequestCapture;
+import dev.tollgate.agent.instrumentation.inject.Retries;
 import java.io.IOException;
 import java.net.URI;
 import org.apache.http.Header;
@@ -18,6 +19,7 @@ import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.client.protocol.HttpClientContext;
 import org.apache.http.conn.routing.HttpRoute;
 import org.apache.http.impl.execchain.ClientExecChain;
+import org.apache.http.protocol.HttpContext;
 
 /**
  * Apache HttpClient 4.3 to 4.5, through its exec chain: wraps the protocol stage that {@code
@@ -26,6 +28,12 @@ import org.apache.http.impl.execchain.ClientExecChain;
  * is one call; below it, the protocol stage has already decompressed the entity and removed its
  * Content-Encoding. Connection failures pass through here too, unlike with request/response
  * interceptors.
+ *
+ * <p>For an endpoint with a retry policy, this stage also makes the controller's retries, as
+ * OkHttp's interceptor does: a repeatable request is sent again when the policy says so. A
+ * response the policy refused to retry, and the controller's refusal of a call, are marked final
+ * for the client's own retry stages above ({@link GuardedServiceUnavailableRetryStrategy}, {@link
+ * GuardedRetryHandler}).
  */
 public final class TollgateClientExec implements ClientExecChain {
   static final String CLIENT = "apache-httpclient-4";
@@ -61,10 +69,10 @@ public final class TollgateClientExec implements ClientExecChain {
       return delegate.execute(route, request, context, execAware);
     }
     if (call instanceof Rejection) {
-      throw ((Rejection) call).error;
+      throw refused(context, (Rejection) call);
     }
     Attempts.record(context, request.getOriginal(), attempt);
-    return traced(hooks, call, route, request, context, execAware);
+    return traced(hooks, call, attempt, route, request, context, execAware);
   }
 
   private static Object start(
@@ -86,7 +94,66 @@ public final class TollgateClientExec implements ClientExecChain {
     }
   }
 
+  /**
+   * Sends the request; when the controller's retry policy says so, sends it again (after the
+   * delay it decides, a server's Retry-After included) as long as no response byte has reached
+   * the application: the refused response is closed unread and the request's headers put back, as
+   * the client's own retry stages do.
+   */
   private CloseableHttpResponse traced(
+      Hooks hooks,
+      Object call,
+      int attempt,
+      HttpRoute route,
+      HttpRequestWrapper request,
+      HttpClientContext context,
+      HttpExecutionAware execAware)
+      throws IOException, HttpException {
+    // The stages below add headers to the request: each retry starts from these.
+    Header[] headers = replayable(request) ? headers(request) : null;
+    while (true) {
+      CloseableHttpResponse response;
+      try {
+        response = send(hooks, call, route, request, context, execAware);
+      } catch (Throwable t) {
+        hooks.callFailed(call, t);
+        long delay = headers != null ? hooks.callRetryDelayNanos(call) : Hooks.NO_RETRY;
+        if (delay < 0) {
+          throw t;
+        }
+        call = nextAttempt(hooks, call, delay, context);
+        Attempts.record(context, request.getOriginal(), ++attempt);
+        request.setHeaders(headers);
+        continue;
+      }
+      int status = status(response);
+      Header encoding = response.getFirstHeader("Content-Encoding");
+      respond(hooks, call, response, status, encoding);
+      if (headers != null && status >= 400) {
+        // Decided on the status and headers, before any byte of this response reaches the
+        // application.
+        long delay = hooks.callRetryDelayNanos(call);
+        if (delay >= 0) {
+          closeQuietly(response);
+          hooks.callEnd(call);
+          call = nextAttempt(hooks, call, delay, context);
+          Attempts.record(context, request.getOriginal(), ++attempt);
+          request.setHeaders(headers);
+          continue;
+        }
+        CloseableHttpResponse tapped = tapped(hooks, call, response, status, encoding);
+        if (delay == Hooks.RETRY_REFUSED) {
+          // The policy's last word: the client's own retry stage above must not send it again.
+          FinalOutcome.mark(context, tapped);
+        }
+        return tapped;
+      }
+      return tapped(hooks, call, response, status, encoding);
+    }
+  }
+
+  /** One attempt: the request goes out with its entity teed (and rewritten under include_usage). */
+  private CloseableHttpResponse send(
       Hooks hooks,
       Object call,
       HttpRoute route,
@@ -94,6 +161,8 @@ public final class TollgateClientExec implements ClientExecChain {
       HttpClientContext context,
       HttpExecutionAware execAware)
       throws IOException, HttpException {
+    // Every attempt is captured: one whose connection was refused before its body was written
+    // leaves the model to the next.
     RequestCapture capture = new RequestCapture(hooks, call);
     HttpEntityEnclosingRequest enclosing = null;
     HttpEntity original = null;
@@ -110,26 +179,90 @@ public final class TollgateClientExec implements ClientExecChain {
     } catch (Throwable t) {
       original = null;
     }
-    CloseableHttpResponse response;
     try {
-      response = delegate.execute(route, request, context, execAware);
-    } catch (Throwable t) {
-      capture.handOver();
-      hooks.callFailed(call, t);
-      throw t;
+      return delegate.execute(route, request, context, execAware);
     } finally {
+      capture.handOver();
       if (original != null) {
         enclosing.setEntity(original);
       }
     }
-    capture.handOver();
+  }
+
+  /**
+   * Only a request whose entity can be written again is re-sent, the rule of the client's own
+   * retry stages ({@code InputStreamEntity} and other streamed entities are not).
+   */
+  private static boolean replayable(HttpRequestWrapper request) {
     try {
-      Header encoding = response.getFirstHeader("Content-Encoding");
+      if (!(request instanceof HttpEntityEnclosingRequest)) {
+        return true;
+      }
+      HttpEntity entity = ((HttpEntityEnclosingRequest) request).getEntity();
+      return entity == null || entity.isRepeatable();
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  private static Header[] headers(HttpRequestWrapper request) {
+    try {
+      return request.getAllHeaders();
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  private static int status(CloseableHttpResponse response) {
+    try {
+      return response.getStatusLine().getStatusCode();
+    } catch (Throwable t) {
+      return 0;
+    }
+  }
+
+  /** The next attempt; a refusal is thrown as the client's IOException, marked final. */
+  private static Object nextAttempt(
+      Hooks hooks, Object call, long delayNanos, HttpContext context) throws IOException {
+    Object next = Retries.next(hooks, call, delayNanos);
+    if (next instanceof Rejection) {
+      throw refused(context, (Rejection) next);
+    }
+    return next;
+  }
+
+  /**
+   * The controller's refusal, as the client's own IOException; marked final so that the client's
+   * retry stage ({@code RetryExec}, which retries a POST whose request was not sent) does not ask
+   * again for a call the controller just refused.
+   */
+  private static IOException refused(HttpContext context, Rejection rejection) {
+    FinalOutcome.mark(context, rejection.error);
+    return rejection.error;
+  }
+
+  private static void closeQuietly(CloseableHttpResponse response) {
+    try {
+      response.close();
+    } catch (Throwable ignored) {
+      // the connection is the client's to discard
+    }
+  }
+
+  private static void respond(
+      Hooks hooks, Object call, CloseableHttpResponse response, int status, Header encoding) {
+    try {
       hooks.callResponse(
-          call,
-          response.getStatusLine().getStatusCode(),
-          new HeaderLookup(response),
-          encoding == null ? null : encoding.getValue());
+          call, status, new HeaderLookup(response), encoding == null ? null : encoding.getValue());
+    } catch (Throwable ignored) {
+      // never reaches the application
+    }
+  }
+
+  /** The response as the application will read it, its entity tapped. */
+  private static CloseableHttpResponse tapped(
+      Hooks hooks, Object call, CloseableHttpResponse response, int status, Header encoding) {
+    try {
       HttpEntity entity = response.getEntity();
       if (entity == null) {
         hooks.callEnd(call);
@@ -139,7 +272,7 @@ public final class TollgateClientExec implements ClientExecChain {
       Object filter =
           hooks.callUsageFilter(
               call,
-              response.getStatusLine().getStatusCode(),
+              status,
               type == null ? null : type.getValue(),
               encoding == null ? null : encoding.getValue());
       if (filter != null) {
