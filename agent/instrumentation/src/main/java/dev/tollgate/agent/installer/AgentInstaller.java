@@ -4,6 +4,7 @@ import dev.tollgate.agent.bootstrap.Bridge;
 import dev.tollgate.agent.core.AgentRuntime;
 import dev.tollgate.agent.core.config.AgentConfig;
 import dev.tollgate.agent.core.config.ConfigLoader;
+import dev.tollgate.agent.instrumentation.jdkhttp.TrustedTaps;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class AgentInstaller {
     AgentRuntime.start(config, System.err);
     try {
       Bridge.hooks = new HooksImpl(config.openAiIncludeUsage);
+      TrustedTaps.setInstrumentation(inst);
       List<String> cacheProblems = new ArrayList<>();
       TransformCache cache = TransformCache.open(config.cacheDir, agentJar, cacheProblems);
       for (String p : cacheProblems) {

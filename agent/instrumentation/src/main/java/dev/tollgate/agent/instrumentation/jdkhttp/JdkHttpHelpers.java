@@ -167,7 +167,12 @@ public final class JdkHttpHelpers {
   }
 
   static HeaderLookup headers(HttpHeaders headers) {
-    return name -> headers.firstValue(name).orElse(null);
+    // firstValue() is allValues() plus a stream per lookup, and a response is asked for a dozen
+    // headers.
+    return name -> {
+      List<String> values = headers.allValues(name);
+      return values.isEmpty() ? null : values.get(0);
+    };
   }
 
   /** Wraps the application's handler; the application's own subscriber still receives every byte. */
@@ -197,8 +202,8 @@ public final class JdkHttpHelpers {
             RetryDecision d = tracker.retryDecision(call, false);
             if (d != null) {
               retry = d;
-              return new TappingSubscriber<>(
-                  HttpResponse.BodySubscribers.replacing((T) null), call, tracker);
+              HttpResponse.BodySubscriber<T> discard = HttpResponse.BodySubscribers.replacing((T) null);
+              return TrustedTaps.trusted(new TappingSubscriber<>(discard, call, tracker), discard);
             }
           }
         }
@@ -209,10 +214,13 @@ public final class JdkHttpHelpers {
       if (tracker == null || subscriber == null) {
         return subscriber;
       }
+      HttpResponse.BodySubscriber<T> application = subscriber;
       if (call.call.usageInjected) {
         subscriber = UsageFilterSubscriber.wrap(subscriber, info);
       }
-      return new TappingSubscriber<>(subscriber, call, tracker);
+      // Trusted like the application's own subscriber, so the client delivers without a thread
+      // hop it would not make without the agent.
+      return TrustedTaps.trusted(new TappingSubscriber<>(subscriber, call, tracker), application);
     }
   }
 
