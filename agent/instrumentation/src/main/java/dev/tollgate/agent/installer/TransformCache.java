@@ -60,7 +60,11 @@ final class TransformCache {
       Path root = Path.of(base);
       createPrivateDirectories(root);
       if (!privateToUser(root)) {
-        problems.add("class cache " + root + " is not private to this user; running without it");
+        problems.add(
+            "class cache "
+                + root
+                + " is not private to this user; running without it (set tollgate.cache.dir to a"
+                + " directory only this user can write, or to off)");
         return OFF;
       }
       Path build = root.resolve(buildId(agentJar));
@@ -71,7 +75,12 @@ final class TransformCache {
       }
       return privateToUser(build) ? new TransformCache(build, fresh) : OFF;
     } catch (IOException | RuntimeException e) {
-      problems.add("class cache " + base + " is unusable (" + e + "); running without it");
+      problems.add(
+          "class cache "
+              + base
+              + " is unusable ("
+              + e
+              + "); running without it (set tollgate.cache.dir to a writable directory, or to off)");
       return OFF;
     }
   }
@@ -232,9 +241,15 @@ final class TransformCache {
     if (!Files.isDirectory(dir) || Files.isSymbolicLink(dir)) {
       return false;
     }
-    String user = System.getProperty("user.name");
-    if (user == null || !Files.getOwner(dir).getName().equals(user)) {
-      return false;
+    // The current user is whoever owns a file this process creates: user.name is "?" in
+    // containers that run as a user without a passwd entry.
+    Path probe = Files.createTempFile(dir, "owner", ".tmp");
+    try {
+      if (!Files.getOwner(dir).equals(Files.getOwner(probe))) {
+        return false;
+      }
+    } finally {
+      Files.deleteIfExists(probe);
     }
     if (posix()) {
       Set<PosixFilePermission> p = Files.getPosixFilePermissions(dir);
