@@ -476,15 +476,21 @@ class RecognizerTest {
       }
     }
     long tid = Thread.currentThread().getId();
-    long before = mx.getThreadAllocatedBytes(tid);
-    for (int i = 0; i < 10_000; i++) {
-      for (String[] m : misses) {
-        sink += CONFIGURED.recognize(m[0], m[1], 443, m[2]) == null ? 1 : 0;
+    // The least of three rounds: a per-call allocation (16 bytes at the very least) would add
+    // close to a megabyte to every round of 60,000 misses, while a one-off event in this thread
+    // (a recompilation falling back to the interpreter for a moment) shows in one round only.
+    long allocated = Long.MAX_VALUE;
+    for (int round = 0; round < 3; round++) {
+      long before = mx.getThreadAllocatedBytes(tid);
+      for (int i = 0; i < 10_000; i++) {
+        for (String[] m : misses) {
+          sink += CONFIGURED.recognize(m[0], m[1], 443, m[2]) == null ? 1 : 0;
+        }
       }
+      allocated = Math.min(allocated, mx.getThreadAllocatedBytes(tid) - before);
     }
-    long allocated = mx.getThreadAllocatedBytes(tid) - before;
-    assertThat(sink).isEqualTo(30_000 * misses.length);
-    // 60,000 misses; allow for the counter call itself, never a per-call allocation.
+    assertThat(sink).isEqualTo(50_000 * misses.length);
+    // 60,000 misses a round; allow for the counter call itself, never a per-call allocation.
     assertThat(allocated).isLessThan(4096);
   }
 
