@@ -40,11 +40,15 @@ public final class OverheadApp {
     byte[] stream = streamBody().getBytes(StandardCharsets.UTF_8);
     byte[] ping = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
     server.createContext("/internal/ping", x -> respond(x, "application/json", ping));
-    server.createContext("/v1/chat/completions", x -> {
+    com.sun.net.httpserver.HttpHandler completions = x -> {
       byte[] req = x.getRequestBody().readAllBytes();
       boolean streaming = new String(req, StandardCharsets.UTF_8).contains("\"stream\":true");
       respond(x, streaming ? "text/event-stream" : "application/json", streaming ? stream : chat);
-    });
+    };
+    server.createContext("/v1/chat/completions", completions);
+    // The same server code and the same bytes under a path the agent does not recognize: the
+    // twin of an LLM call, for measuring the agent's LLM path inside one JVM (see paired()).
+    server.createContext("/internal/twin", completions);
     server.start();
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
     Caller caller = caller(clientName);
@@ -53,6 +57,12 @@ public final class OverheadApp {
     String nonLlmBody = "{\"order\":1}";
     String blockingBody = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     String streamingBody = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}";
+
+    if (args.length > 3 && args[3].equals("paired")) {
+      paired(caller, llmUrl, base + "/internal/twin", blockingBody, streamingBody, warmup, iterations);
+      server.stop(0);
+      System.exit(0);
+    }
 
     long t0 = System.nanoTime();
     caller.call(llmUrl, blockingBody);
@@ -88,6 +98,43 @@ public final class OverheadApp {
     System.out.println("heap_used_after_gc_mb " + used / (1024 * 1024.0));
     server.stop(0);
     System.exit(0);
+  }
+
+  /**
+   * The agent's LLM path measured inside one JVM: each LLM call is paired with a call to its twin,
+   * a path the agent does not recognize that the same handler answers with the same bytes, in
+   * alternating order. Both see the same JIT state, heap and scheduler, so the difference of their
+   * medians resolves a few microseconds where comparing separate JVMs cannot (identical runs of
+   * those differ by tens of µs on a 2-core machine). Without the agent the difference is the
+   * harness's own error; with it, what the agent's LLM path costs beyond its non-LLM path.
+   */
+  static void paired(
+      Caller caller, String llmUrl, String twinUrl, String blockingBody, String streamingBody, int warmup, int iterations)
+      throws Exception {
+    for (String kind : new String[] {"llm_blocking", "llm_streaming"}) {
+      String body = kind.equals("llm_blocking") ? blockingBody : streamingBody;
+      for (int i = 0; i < warmup; i++) {
+        caller.call(llmUrl, body);
+        caller.call(twinUrl, body);
+      }
+      long[] llm = new long[iterations];
+      long[] twin = new long[iterations];
+      for (int i = 0; i < iterations; i++) {
+        boolean llmFirst = (i & 1) == 0;
+        long s = System.nanoTime();
+        caller.call(llmFirst ? llmUrl : twinUrl, body);
+        long m = System.nanoTime();
+        caller.call(llmFirst ? twinUrl : llmUrl, body);
+        long e = System.nanoTime();
+        llm[i] = llmFirst ? m - s : e - m;
+        twin[i] = llmFirst ? e - m : m - s;
+      }
+      Arrays.sort(llm);
+      Arrays.sort(twin);
+      System.out.printf(
+          "%s_paired llm_median_us %.2f twin_median_us %.2f%n",
+          kind, llm[iterations / 2] / 1000.0, twin[iterations / 2] / 1000.0);
+    }
   }
 
   private static long processCpuNanos() {
@@ -151,14 +198,25 @@ public final class OverheadApp {
     }
   }
 
+  /**
+   * A 100-token reply streamed the way OpenAI sends it when the request asks for usage: every
+   * chunk carries {@code "usage": null} and {@code "finish_reason": null}, the last content chunk
+   * the finish reason, an extra chunk the usage.
+   */
   static String streamBody() {
     StringBuilder sb = new StringBuilder();
-    sb.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n");
-    for (int i = 0; i < 30; i++) {
-      sb.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"token")
-          .append(i).append(" \"}}]}\n\n");
+    String prefix =
+        "data: {\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion.chunk\",\"created\":1741570283,"
+            + "\"model\":\"gpt-4o-mini-2024-07-18\",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_06737a9306\",";
+    sb.append(prefix).append("\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},")
+        .append("\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}\n\n");
+    for (int i = 1; i <= 100; i++) {
+      sb.append(prefix).append("\"choices\":[{\"index\":0,\"delta\":{\"content\":\" token").append(i)
+          .append("\"},\"logprobs\":null,\"finish_reason\":").append(i == 100 ? "\"stop\"" : "null").append("}],\"usage\":null}\n\n");
     }
-    sb.append("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":30,\"total_tokens\":39}}\n\n");
+    sb.append(prefix).append("\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":100,\"total_tokens\":109,")
+        .append("\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":0},")
+        .append("\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n");
     sb.append("data: [DONE]\n\n");
     return sb.toString();
   }

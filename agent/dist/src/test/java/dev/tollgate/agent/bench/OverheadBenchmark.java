@@ -26,6 +26,8 @@ public final class OverheadBenchmark {
     String[] clients = (args.length > 4 ? args[4] : "jdk,okhttp,apache5").split(",");
     // An older agent jar to compare with in the same run (a change measured against the old code).
     String baselineJar = args.length > 5 && !args[5].isEmpty() ? args[5] : null;
+    // "paired": the LLM path measured against its non-LLM twin inside each JVM (OverheadApp.paired).
+    mode = args.length > 6 && !args[6].isEmpty() ? args[6] : "standard";
     HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     sink.createContext("/", x -> {
       x.getRequestBody().readAllBytes();
@@ -44,7 +46,9 @@ public final class OverheadBenchmark {
           collect(run(baselineJar, endpoint, warmup, iterations, client), old);
         }
         Map<String, Double> figures = run(agentJar, endpoint, warmup, iterations, client);
-        figures.put("startup_cold_cache_ms", coldStartup(agentJar, endpoint, client));
+        if (!mode.equals("paired")) {
+          figures.put("startup_cold_cache_ms", coldStartup(agentJar, endpoint, client));
+        }
         collect(figures, with);
       }
       System.out.println();
@@ -69,6 +73,8 @@ public final class OverheadBenchmark {
     }
     sink.stop(0);
   }
+
+  private static String mode = "standard";
 
   private static Map<String, Double> run(String agentJar, String endpoint, int warmup, int iterations, String client) throws Exception {
     return run(agentJar, endpoint, warmup, iterations, client, WARM_CACHE);
@@ -117,6 +123,7 @@ public final class OverheadBenchmark {
     cmd.add(Integer.toString(warmup));
     cmd.add(Integer.toString(iterations));
     cmd.add(client);
+    cmd.add(cacheDir == WARM_CACHE ? mode : "standard");
     Path out = Files.createTempFile("overhead", ".txt");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
@@ -128,6 +135,13 @@ public final class OverheadBenchmark {
       String[] f = line.trim().split("\\s+");
       if (f[0].equals("startup_to_first_call_ms")) {
         figures.put("startup_to_first_call_ms", Double.parseDouble(f[1]));
+      } else if (f[0].endsWith("_paired") && f.length >= 5) {
+        // LLM call minus its twin in the same JVM; in the table's "added" column the difference
+        // with the agent minus the difference without it (the harness's own bias).
+        double llm = Double.parseDouble(f[2]);
+        double twin = Double.parseDouble(f[4]);
+        figures.put(f[0] + "_llm_median_us", llm);
+        figures.put(f[0] + "_llm_minus_twin_us", llm - twin);
       } else if (f[0].equals("heap_used_after_gc_mb")) {
         figures.put("heap_used_after_gc_mb", Double.parseDouble(f[1]));
       } else if (f.length >= 5) {

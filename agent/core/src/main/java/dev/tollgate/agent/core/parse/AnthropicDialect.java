@@ -37,6 +37,16 @@ final class AnthropicDialect extends Dialect {
     super(call, clock);
   }
 
+  /**
+   * Content deltas after the first one carry neither usage nor a stop reason (those come in {@code
+   * message_start} and {@code message_delta}), and pings carry nothing. Goes by the SSE event name,
+   * so a stream whose proxy dropped the {@code event:} lines is parsed whole.
+   */
+  @Override
+  boolean skippable(byte[] data, int offset, int end, String sseEvent) {
+    return "ping".equals(sseEvent) || (pastFirstChunk() && "content_block_delta".equals(sseEvent));
+  }
+
   @Override
   void begin(String sseEvent) {
     type = sseEvent;

@@ -92,6 +92,21 @@ abstract class Dialect {
     end();
   }
 
+  /**
+   * True when this stream event can be passed over unparsed: its bytes show it carries nothing the
+   * call still needs (see {@link Skim}). Asked only for streams, for each event; the default
+   * parses every one. Dialects answer true only once the first chunk is marked, so first-chunk
+   * time, models and ids come from full parses.
+   */
+  boolean skippable(byte[] data, int offset, int end, String sseEvent) {
+    return false;
+  }
+
+  /** The first generated chunk of this stream has been marked. */
+  final boolean pastFirstChunk() {
+    return call.firstChunkNanos != 0;
+  }
+
   /** Starts a value; {@code sseEvent} is the SSE {@code event:} name or null. */
   abstract void begin(String sseEvent);
 

@@ -34,6 +34,12 @@ import java.math.BigDecimal;
 final class DifyDialect extends Dialect {
   private static final String[] TAIL_KEYS = {"usage", "total_tokens"};
 
+  private static final byte[] EVENT = Skim.key("event");
+  private static final byte[] MESSAGE = Skim.bytes("message");
+  private static final byte[] AGENT_MESSAGE = Skim.bytes("agent_message");
+  private static final byte[] TEXT_CHUNK = Skim.bytes("text_chunk");
+  private static final byte[] TTS_MESSAGE = Skim.bytes("tts_message");
+
   private final boolean workflowApp;
 
   // Run-level sums over node_finished events.
@@ -126,6 +132,29 @@ final class DifyDialect extends Dialect {
   DifyDialect(LlmCall call, NanoClock clock, boolean workflowApp) {
     super(call, clock);
     this.workflowApp = workflowApp;
+  }
+
+  /**
+   * Answer events after the first chunk (once the message id is known) and text-to-speech audio
+   * carry no tokens: usage comes in {@code message_end}, {@code node_finished} and {@code
+   * workflow_finished}. Dify writes {@code "event"} as the first member; an event that does not is
+   * parsed whole.
+   */
+  @Override
+  boolean skippable(byte[] data, int offset, int end, String sseEvent) {
+    int e = Skim.firstMemberString(data, offset, end, EVENT);
+    if (e < 0) {
+      return false;
+    }
+    if (Skim.stringIs(data, e, end, TTS_MESSAGE)) {
+      return true;
+    }
+    if (!pastFirstChunk()) {
+      return false;
+    }
+    return Skim.stringIs(data, e, end, TEXT_CHUNK)
+        || (call.responseId != null
+            && (Skim.stringIs(data, e, end, MESSAGE) || Skim.stringIs(data, e, end, AGENT_MESSAGE)));
   }
 
   @Override

@@ -17,6 +17,9 @@ import java.io.IOException;
 final class OllamaDialect extends Dialect {
   private static final String[] TAIL_KEYS = {"prompt_eval_count", "eval_count", "done_reason"};
 
+  private static final byte[] DONE = Skim.key("done");
+  private static final byte[][] ERROR = {Skim.key("error")};
+
   private boolean content;
   private boolean done;
   private boolean error;
@@ -24,6 +27,16 @@ final class OllamaDialect extends Dialect {
 
   OllamaDialect(LlmCall call, NanoClock clock) {
     super(call, clock);
+  }
+
+  /** Lines before the last ({@code "done": false}) carry no counts once the first chunk is known. */
+  @Override
+  boolean skippable(byte[] data, int offset, int end, String sseEvent) {
+    if (!pastFirstChunk() || call.responseModel == null) {
+      return false;
+    }
+    int v = Skim.valueOf(data, offset, end, DONE);
+    return v >= 0 && data[v] == 'f' && !Skim.anyNonNull(data, offset, end, ERROR);
   }
 
   @Override

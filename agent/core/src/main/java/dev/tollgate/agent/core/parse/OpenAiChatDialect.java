@@ -21,12 +21,24 @@ import java.io.IOException;
 final class OpenAiChatDialect extends Dialect {
   private static final String[] TAIL_KEYS = {"usage", "model", "finish_reason"};
 
+  /**
+   * The members that make a chunk worth parsing once the first chunk and model are known. Every
+   * chunk has {@code "finish_reason": null} (and {@code "usage": null} with include_usage): only a
+   * value that is not null counts.
+   */
+  private static final byte[][] NEEDED = {Skim.key("usage"), Skim.key("finish_reason"), Skim.key("error")};
+
   private boolean content;
   private boolean error;
   private String errorCode;
 
   OpenAiChatDialect(LlmCall call, NanoClock clock) {
     super(call, clock);
+  }
+
+  @Override
+  boolean skippable(byte[] data, int offset, int end, String sseEvent) {
+    return pastFirstChunk() && call.responseModel != null && !Skim.anyNonNull(data, offset, end, NEEDED);
   }
 
   @Override

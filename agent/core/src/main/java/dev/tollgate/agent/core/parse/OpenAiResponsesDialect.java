@@ -30,6 +30,12 @@ final class OpenAiResponsesDialect extends Dialect {
     super(call, clock);
   }
 
+  /** Delta events matter only until the first chunk; usage and status come in {@code response.*}. */
+  @Override
+  boolean skippable(byte[] data, int offset, int end, String sseEvent) {
+    return pastFirstChunk() && sseEvent != null && sseEvent.endsWith(".delta");
+  }
+
   @Override
   void begin(String sseEvent) {
     type = sseEvent;

@@ -38,9 +38,13 @@ public final class ResponseTap {
   private final Dialect dialect;
   private final Framer framer;
   private final SseFramer sse;
+  /** Stream events the dialect calls {@link Dialect#skippable skippable} go unparsed. */
+  private final boolean skim;
   private boolean done;
   private boolean gaveUp;
   private int values;
+  /** Stream events passed over unparsed (for tests). */
+  int skimmed;
   private byte[] scratch;
 
   private ResponseTap(LlmCall call) {
@@ -48,12 +52,14 @@ public final class ResponseTap {
     this.dialect = null;
     this.framer = null;
     this.sse = null;
+    this.skim = false;
     this.done = true;
   }
 
   private ResponseTap(
-      LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock) {
+      LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock, boolean skim) {
     this.call = call;
+    this.skim = skim;
     boolean ok = status >= 200 && status < 300;
     Route.Api api = call.route == null ? null : call.route.api;
     Dialect d = ok ? dialect(api, call, clock) : new ErrorDialect(call, clock);
@@ -100,12 +106,18 @@ public final class ResponseTap {
    */
   public static ResponseTap create(
       LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock) {
+    return create(call, status, contentType, contentEncoding, clock, true);
+  }
+
+  /** {@code skim} false parses every stream event: tests check that skimming changes no result. */
+  static ResponseTap create(
+      LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock, boolean skim) {
     if (call == null) {
       return new ResponseTap(null);
     }
     try {
       return new ResponseTap(
-          call, status, contentType, contentEncoding, clock == null ? NanoClock.SYSTEM : clock);
+          call, status, contentType, contentEncoding, clock == null ? NanoClock.SYSTEM : clock, skim);
     } catch (Throwable t) {
       call.parseFailed = true;
       return new ResponseTap(call);
@@ -249,6 +261,11 @@ public final class ResponseTap {
       values++;
     } else if (c == '{' || c == '[') {
       try {
+        if (skim && dialect.streaming && dialect.skippable(data, i, end, sseEvent)) {
+          values++;
+          skimmed++;
+          return;
+        }
         dialect.onValue(data, i, end - i, sseEvent);
         values++;
       } catch (Throwable t) {

@@ -149,14 +149,7 @@ final class SseFramer extends Framer {
           break;
         default: // VALUE
           {
-            int j = i;
-            while (j < end) {
-              byte d = b[j];
-              if (d == '\n' || d == '\r') {
-                break;
-              }
-              j++;
-            }
+            int j = ByteScan.lineEnd(b, i, end);
             appendValue(b, i, j - i);
             if (j < end) {
               skipLf = b[j] == '\r';

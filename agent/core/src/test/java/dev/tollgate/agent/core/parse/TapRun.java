@@ -58,6 +58,7 @@ final class TapRun {
   private boolean stream;
   private boolean compressVariants = true;
   private boolean garbageExpected;
+  private boolean skim = true;
 
   private TapRun(Route route) {
     this.route = route;
@@ -126,6 +127,12 @@ final class TapRun {
     return this;
   }
 
+  /** Parse every stream event, as the tap did before it learned to skim (see SkimTest). */
+  TapRun noSkim() {
+    this.skim = false;
+    return this;
+  }
+
   TapRun noCompressedVariants() {
     this.compressVariants = false;
     return this;
@@ -164,10 +171,14 @@ final class TapRun {
     return oneByte;
   }
 
+  /** The tap of the latest {@link #runOnce}, for its counters. */
+  ResponseTap lastTap;
+
   LlmCall runOnce(Chunking chunking, byte[] bytes, String encoding) {
     LlmCall call = newCall();
     PositionClock clock = new PositionClock();
-    ResponseTap tap = ResponseTap.create(call, status, contentType, encoding, clock);
+    ResponseTap tap = ResponseTap.create(call, status, contentType, encoding, clock, skim);
+    lastTap = tap;
     feed(tap, clock, chunking, bytes);
     tap.onEnd();
     return call;
