@@ -11,9 +11,11 @@
 #
 # MODE=paired bench/agent-overhead.sh ... measures the agent's LLM path inside each JVM instead:
 # every LLM call is paired with a call to a twin path the agent does not recognize, answered with
-# the same bytes, in alternating order. Row "*_llm_minus_twin_us", column "added", is what the LLM
-# path costs beyond a non-LLM call, with the harness's own bias (the same figure without the agent)
-# taken out. This resolves a few µs; comparing separate JVMs does not (see docs/agent.md).
+# the same bytes, in alternating order, and every non-LLM call with the agent's hooks is paired with
+# the same call with its no-op hooks swapped in. Rows "*_minus_twin_us", column "added": what the
+# LLM path costs beyond a non-LLM call, and what the non-LLM path costs beyond the advice shell,
+# each with the harness's own bias (the same figure without the agent) taken out. This resolves
+# about a microsecond; comparing separate JVMs does not (see docs/agent.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cp_file="$PWD/agent/dist/target/bench.cp"

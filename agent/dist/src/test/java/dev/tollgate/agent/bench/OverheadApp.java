@@ -59,7 +59,7 @@ public final class OverheadApp {
     String streamingBody = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}";
 
     if (args.length > 3 && args[3].equals("paired")) {
-      paired(caller, llmUrl, base + "/internal/twin", blockingBody, streamingBody, warmup, iterations);
+      paired(caller, nonLlmUrl, llmUrl, base + "/internal/twin", blockingBody, streamingBody, warmup, iterations);
       server.stop(0);
       System.exit(0);
     }
@@ -109,8 +109,9 @@ public final class OverheadApp {
    * harness's own error; with it, what the agent's LLM path costs beyond its non-LLM path.
    */
   static void paired(
-      Caller caller, String llmUrl, String twinUrl, String blockingBody, String streamingBody, int warmup, int iterations)
+      Caller caller, String nonLlmUrl, String llmUrl, String twinUrl, String blockingBody, String streamingBody, int warmup, int iterations)
       throws Exception {
+    nonLlmPaired(caller, nonLlmUrl, warmup, iterations);
     for (String kind : new String[] {"llm_blocking", "llm_streaming"}) {
       String body = kind.equals("llm_blocking") ? blockingBody : streamingBody;
       for (int i = 0; i < warmup; i++) {
@@ -135,6 +136,61 @@ public final class OverheadApp {
           "%s_paired llm_median_us %.2f twin_median_us %.2f%n",
           kind, llm[iterations / 2] / 1000.0, twin[iterations / 2] / 1000.0);
     }
+  }
+
+  /**
+   * The agent's non-LLM path inside one JVM: the same non-LLM call, alternately with the agent's
+   * hooks installed and with the no-op hooks the agent starts with (the bootstrap bridge's field,
+   * swapped between calls). What stays in both halves is the advice itself, compiled into the
+   * client: a volatile read and an interface call (JDK client, Apache), or one interceptor step
+   * (OkHttp). Without the agent there is nothing to swap and the difference is the harness's own.
+   */
+  static void nonLlmPaired(Caller caller, String url, int warmup, int iterations) throws Exception {
+    java.lang.reflect.Field hooks = null;
+    try {
+      hooks = Class.forName("dev.tollgate.agent.bootstrap.Bridge").getField("hooks");
+    } catch (ClassNotFoundException noAgent) {
+      // measured as a control
+    }
+    Object real = hooks == null ? null : hooks.get(null);
+    Object noop = hooks == null ? null : Class.forName("dev.tollgate.agent.bootstrap.Hooks").getField("NOOP").get(null);
+    String body = "{\"order\":1}";
+    long[] withHooks = new long[iterations];
+    long[] withNoop = new long[iterations];
+    for (int round = 0; round < 2; round++) {
+      int n = round == 0 ? warmup : iterations;
+      for (int i = 0; i < n; i++) {
+        boolean hooksFirst = (i & 1) == 0;
+        long a = 0;
+        long b = 0;
+        for (int half = 0; half < 2; half++) {
+          boolean useHooks = hooksFirst == (half == 0);
+          if (hooks != null) {
+            hooks.set(null, useHooks ? real : noop);
+          }
+          long s = System.nanoTime();
+          caller.call(url, body);
+          long e = System.nanoTime() - s;
+          if (useHooks) {
+            a = e;
+          } else {
+            b = e;
+          }
+        }
+        if (round == 1) {
+          withHooks[i] = a;
+          withNoop[i] = b;
+        }
+      }
+    }
+    if (hooks != null) {
+      hooks.set(null, real);
+    }
+    Arrays.sort(withHooks);
+    Arrays.sort(withNoop);
+    System.out.printf(
+        "non_llm_paired hooks_median_us %.2f noop_median_us %.2f%n",
+        withHooks[iterations / 2] / 1000.0, withNoop[iterations / 2] / 1000.0);
   }
 
   private static long processCpuNanos() {

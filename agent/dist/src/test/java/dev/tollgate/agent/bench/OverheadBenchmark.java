@@ -136,12 +136,13 @@ public final class OverheadBenchmark {
       if (f[0].equals("startup_to_first_call_ms")) {
         figures.put("startup_to_first_call_ms", Double.parseDouble(f[1]));
       } else if (f[0].endsWith("_paired") && f.length >= 5) {
-        // LLM call minus its twin in the same JVM; in the table's "added" column the difference
-        // with the agent minus the difference without it (the harness's own bias).
+        // An LLM call minus its non-LLM twin, or a non-LLM call with the agent's hooks minus the
+        // same call with no-op hooks, in the same JVM; in the table's "added" column the
+        // difference with the agent minus the difference without it (the harness's own bias).
         double llm = Double.parseDouble(f[2]);
         double twin = Double.parseDouble(f[4]);
-        figures.put(f[0] + "_llm_median_us", llm);
-        figures.put(f[0] + "_llm_minus_twin_us", llm - twin);
+        figures.put(f[0] + "_median_us", llm);
+        figures.put(f[0] + "_minus_twin_us", llm - twin);
       } else if (f[0].equals("heap_used_after_gc_mb")) {
         figures.put("heap_used_after_gc_mb", Double.parseDouble(f[1]));
       } else if (f.length >= 5) {

@@ -61,6 +61,11 @@ final class AgentProcess {
     cmd.add(classPath);
     cmd.add(mainClass);
     cmd.addAll(args);
+    return exec(cmd);
+  }
+
+  /** Runs a command to its end (two minutes at most) and returns its exit code and output. */
+  static Result exec(List<String> cmd) throws IOException, InterruptedException {
     Path out = Files.createTempFile("tollgate-app", ".out");
     Path err = Files.createTempFile("tollgate-app", ".err");
     Process p =

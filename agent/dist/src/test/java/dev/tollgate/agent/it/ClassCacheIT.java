@@ -31,11 +31,7 @@ class ClassCacheIT {
 
   @Test
   void aWarmStartServesEveryClientFromTheCacheWithoutByteBuddy() throws Exception {
-    WireMockServer llm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-    llm.start();
-    llm.stubFor(
-        post(urlEqualTo("/v1/chat/completions"))
-            .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(CHAT)));
+    WireMockServer llm = startLlm();
     Path cache = tmp.resolve("cache");
     try {
       Run cold = run(llm, cache, "cold");
@@ -58,6 +54,66 @@ class ClassCacheIT {
     } finally {
       llm.stop();
     }
+  }
+
+  /**
+   * {@code java -jar tollgate-agent.jar warm-cache} fills the cache ahead of time (as a container
+   * image build would), so the application's very first start is a warm one.
+   */
+  @Test
+  void theWarmCacheCommandMakesTheFirstStartWarm() throws Exception {
+    WireMockServer llm = startLlm();
+    Path cache = tmp.resolve("prewarmed");
+    try {
+      AgentProcess.Result warmUp =
+          AgentProcess.exec(
+              List.of(
+                  AgentProcess.javaBinary(),
+                  "-Dtollgate.cache.dir=" + cache,
+                  "-jar",
+                  AgentProcess.agentJar().toAbsolutePath().toString(),
+                  "warm-cache",
+                  "--class-path",
+                  AgentProcess.classPath("okhttp-jvm", "okio", "kotlin-stdlib", "httpclient5", "httpcore5", "slf4j-api")));
+      assertThat(warmUp.exitCode()).as(warmUp.stdout() + warmUp.stderr()).isZero();
+      assertThat(warmUp.stdout())
+          .contains("jdk.internal.net.http.HttpClientImpl: cached")
+          .contains("okhttp3.OkHttpClient$Builder: cached")
+          .contains("org.apache.hc.client5.http.impl.classic.HttpClientBuilder: cached")
+          .contains("org.apache.http.impl.client.HttpClientBuilder: not on the class path");
+
+      Run first = run(llm, cache, "first");
+      assertThat(first.result.stderr())
+          .contains("transformed jdk.internal.net.http.HttpClientImpl (from the class cache)")
+          .contains("transformed okhttp3.OkHttpClient$Builder (from the class cache)")
+          .contains("transformed org.apache.hc.client5.http.impl.classic.HttpClientBuilder (from the class cache)");
+      assertThat(first.byteBuddyClasses).as("Byte Buddy classes loaded on the first start").isLessThan(20);
+    } finally {
+      llm.stop();
+    }
+  }
+
+  @Test
+  void theWarmCacheCommandSaysWhenTheCacheIsOff() throws Exception {
+    AgentProcess.Result r =
+        AgentProcess.exec(
+            List.of(
+                AgentProcess.javaBinary(),
+                "-Dtollgate.cache.dir=off",
+                "-jar",
+                AgentProcess.agentJar().toAbsolutePath().toString(),
+                "warm-cache"));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.stderr()).contains("the class cache is off");
+  }
+
+  private static WireMockServer startLlm() {
+    WireMockServer llm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    llm.start();
+    llm.stubFor(
+        post(urlEqualTo("/v1/chat/completions"))
+            .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(CHAT)));
+    return llm;
   }
 
   private record Run(AgentProcess.Result result, long byteBuddyClasses) {}

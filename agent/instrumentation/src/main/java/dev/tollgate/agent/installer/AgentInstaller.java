@@ -19,6 +19,14 @@ import java.util.List;
 public final class AgentInstaller {
   private AgentInstaller() {}
 
+  /** The class cache this JVM's agent uses, for {@link WarmCache}. */
+  private static volatile TransformCache installedCache = TransformCache.OFF;
+
+  /** The directory of this agent build's class cache, or null when the cache is off. */
+  static java.nio.file.Path cacheDirectory() {
+    return installedCache.directory();
+  }
+
   public static void install(String args, Instrumentation inst, File agentJar) {
     List<String> problems = new ArrayList<>();
     AgentConfig config = ConfigLoader.fromProcess().load(ConfigLoader.parseAgentArgs(args), problems);
@@ -34,6 +42,7 @@ public final class AgentInstaller {
       TrustedTaps.setInstrumentation(inst);
       List<String> cacheProblems = new ArrayList<>();
       TransformCache cache = TransformCache.open(config.cacheDir, agentJar, cacheProblems);
+      installedCache = cache;
       for (String p : cacheProblems) {
         System.err.println("[tollgate] " + p);
       }

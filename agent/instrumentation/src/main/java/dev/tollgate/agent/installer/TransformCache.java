@@ -85,6 +85,11 @@ final class TransformCache {
     }
   }
 
+  /** Null when the cache is off. */
+  Path directory() {
+    return dir;
+  }
+
   boolean enabled() {
     return dir != null;
   }

@@ -18,7 +18,7 @@ final class OllamaDialect extends Dialect {
   private static final String[] TAIL_KEYS = {"prompt_eval_count", "eval_count", "done_reason"};
 
   private static final byte[] DONE = Skim.key("done");
-  private static final byte[][] ERROR = {Skim.key("error")};
+  private static final Skim.Keys ERROR = new Skim.Keys("error");
 
   private boolean content;
   private boolean done;

@@ -26,7 +26,7 @@ final class OpenAiChatDialect extends Dialect {
    * chunk has {@code "finish_reason": null} (and {@code "usage": null} with include_usage): only a
    * value that is not null counts.
    */
-  private static final byte[][] NEEDED = {Skim.key("usage"), Skim.key("finish_reason"), Skim.key("error")};
+  private static final Skim.Keys NEEDED = new Skim.Keys("usage", "finish_reason", "error");
 
   private boolean content;
   private boolean error;

@@ -26,28 +26,36 @@ final class Skim {
     return bytes('"' + name + '"');
   }
 
-  /** True when a member named by one of {@code keys} has a value other than {@code null}. */
-  static boolean anyNonNull(byte[] d, int off, int end, byte[][] keys) {
-    byte[] firsts = new byte[keys.length];
-    for (int k = 0; k < keys.length; k++) {
-      firsts[k] = keys[k][1];
+  /** Member names to look for, with what {@link ByteScan#quoteThen} needs precomputed. */
+  static final class Keys {
+    final byte[][] quoted;
+    final long[] firstBytes;
+
+    Keys(String... names) {
+      quoted = new byte[names.length][];
+      firstBytes = new long[names.length];
+      for (int k = 0; k < names.length; k++) {
+        quoted[k] = key(names[k]);
+        firstBytes[k] = ByteScan.spread(quoted[k][1]);
+      }
     }
-    return ByteScan.quoteThen(
-        d,
-        off,
-        end,
-        firsts,
-        i -> {
-          for (byte[] key : keys) {
-            if (startsWith(d, i, end, key)) {
-              int v = valueStart(d, i + key.length, end);
-              if (v >= 0 && !isNull(d, v, end)) {
-                return true;
-              }
-            }
+  }
+
+  /** True when a member named by one of {@code keys} has a value other than {@code null}. */
+  static boolean anyNonNull(byte[] d, int off, int end, Keys keys) {
+    for (int i = ByteScan.quoteThen(d, off, end, keys.firstBytes);
+        i >= 0;
+        i = ByteScan.quoteThen(d, i + 1, end, keys.firstBytes)) {
+      for (byte[] key : keys.quoted) {
+        if (startsWith(d, i, end, key)) {
+          int v = valueStart(d, i + key.length, end);
+          if (v >= 0 && !isNull(d, v, end)) {
+            return true;
           }
-          return false;
-        });
+        }
+      }
+    }
+    return false;
   }
 
   /** Where the value of the first member named {@code key} starts, or -1. */

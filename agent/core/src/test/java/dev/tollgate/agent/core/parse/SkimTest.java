@@ -95,7 +95,7 @@ class SkimTest {
 
   @Test
   void skimLooksOnlyAtMemberNames() {
-    byte[][] keys = {Skim.key("usage"), Skim.key("finish_reason")};
+    Skim.Keys keys = new Skim.Keys("usage", "finish_reason");
     assertThat(anyNonNull("{\"usage\":null,\"finish_reason\" : null}", keys)).isFalse();
     assertThat(anyNonNull("{\"usage\": {\"prompt_tokens\": 1}}", keys)).isTrue();
     assertThat(anyNonNull("{\"finish_reason\":\"stop\"}", keys)).isTrue();
@@ -118,7 +118,7 @@ class SkimTest {
   void byteScanAgreesWithAPlainLoop() {
     java.util.Random r = new java.util.Random(11);
     byte[] alphabet = {'"', '\n', '\r', 'u', 'f', 'a', 0x23, 0x21, 0x0b, 0x0c, (byte) 0xa2, (byte) 0x8a, 0};
-    byte[] next = {'u', 'f'};
+    long[] next = {ByteScan.spread((byte) 'u'), ByteScan.spread((byte) 'f')};
     for (int round = 0; round < 300; round++) {
       byte[] b = new byte[1 + r.nextInt(40)];
       for (int k = 0; k < b.length; k++) {
@@ -141,14 +141,16 @@ class SkimTest {
             }
           }
           java.util.List<Integer> got = new java.util.ArrayList<>();
-          ByteScan.quoteThen(b, from, end, next, k -> !got.add(k));
+          for (int k = ByteScan.quoteThen(b, from, end, next); k >= 0; k = ByteScan.quoteThen(b, k + 1, end, next)) {
+            got.add(k);
+          }
           assertThat(got).isEqualTo(want);
         }
       }
     }
   }
 
-  private static boolean anyNonNull(String json, byte[][] keys) {
+  private static boolean anyNonNull(String json, Skim.Keys keys) {
     byte[] d = json.getBytes(StandardCharsets.UTF_8);
     return Skim.anyNonNull(d, 0, d.length, keys);
   }
