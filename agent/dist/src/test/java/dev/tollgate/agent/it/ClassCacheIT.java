@@ -43,14 +43,7 @@ class ClassCacheIT {
             .anyMatch(n -> n.startsWith("org.apache.hc.client5.http.impl.classic.HttpClientBuilder-"));
       }
 
-      Run warm = run(llm, cache, "warm");
-      assertThat(warm.result.stderr())
-          .contains("transformed jdk.internal.net.http.HttpClientImpl (from the class cache)")
-          .contains("transformed okhttp3.OkHttpClient$Builder (from the class cache)")
-          .contains("transformed org.apache.hc.client5.http.impl.classic.HttpClientBuilder (from the class cache)");
-      // A handful of Byte Buddy interfaces may be loaded to verify the installer; building the
-      // transformer would load over a thousand classes.
-      assertThat(warm.byteBuddyClasses).as("Byte Buddy classes loaded on a warm start").isLessThan(20);
+      assertServedFromTheCache(run(llm, cache, "warm"));
     } finally {
       llm.stop();
     }
@@ -82,12 +75,7 @@ class ClassCacheIT {
           .contains("org.apache.hc.client5.http.impl.classic.HttpClientBuilder: cached")
           .contains("org.apache.http.impl.client.HttpClientBuilder: not on the class path");
 
-      Run first = run(llm, cache, "first");
-      assertThat(first.result.stderr())
-          .contains("transformed jdk.internal.net.http.HttpClientImpl (from the class cache)")
-          .contains("transformed okhttp3.OkHttpClient$Builder (from the class cache)")
-          .contains("transformed org.apache.hc.client5.http.impl.classic.HttpClientBuilder (from the class cache)");
-      assertThat(first.byteBuddyClasses).as("Byte Buddy classes loaded on the first start").isLessThan(20);
+      assertServedFromTheCache(run(llm, cache, "first"));
     } finally {
       llm.stop();
     }
@@ -105,6 +93,16 @@ class ClassCacheIT {
                 "warm-cache"));
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).contains("the class cache is off");
+  }
+
+  private static void assertServedFromTheCache(Run run) {
+    assertThat(run.result.stderr())
+        .contains("transformed jdk.internal.net.http.HttpClientImpl (from the class cache)")
+        .contains("transformed okhttp3.OkHttpClient$Builder (from the class cache)")
+        .contains("transformed org.apache.hc.client5.http.impl.classic.HttpClientBuilder (from the class cache)");
+    // A handful of Byte Buddy interfaces may be loaded to verify the installer; building the
+    // transformer would load over a thousand classes.
+    assertThat(run.byteBuddyClasses).as("Byte Buddy classes loaded on a warm start").isLessThan(20);
   }
 
   private static WireMockServer startLlm() {
