@@ -120,7 +120,7 @@ public final class CallTracker {
     } catch (IOException e) {
       if (t.markFinished()) {
         t.call.fail(ErrorTypes.REJECTED);
-        complete(t);
+        complete(t, null);
       }
       throw e;
     } catch (RuntimeException e) {
@@ -185,7 +185,12 @@ public final class CallTracker {
       ResponseHeaders.inspect(call, headers);
       contentType = headers.get("content-type");
     }
-    ResponseTap tap = ResponseTap.create(call, status, contentType, contentEncodingSeenByTap, clock);
+    // Parsing the body is left to the recorder thread when nothing needs its result before the
+    // call is recorded: the controller does (breaker, token limits), so governed calls parse inline.
+    ResponseTap tap =
+        sink.settlesLater() && (control == null || !control.governs(call))
+            ? ResponseTap.createDeferred(call, status, contentType, contentEncodingSeenByTap, clock)
+            : ResponseTap.create(call, status, contentType, contentEncodingSeenByTap, clock);
     t.tap = tap;
     return tap;
   }
@@ -199,7 +204,7 @@ public final class CallTracker {
     if (tap != null) {
       tap.onEnd();
     }
-    complete(t);
+    complete(t, tap == null ? null : tap::settle);
   }
 
   /** The body was closed by the application before its end. */
@@ -211,10 +216,17 @@ public final class CallTracker {
     if (tap != null) {
       tap.onAbort(true, null);
     }
-    if (t.call.errorType == null && !t.call.complete) {
-      t.call.fail(ErrorTypes.CLIENT_ABORTED);
-    }
-    complete(t);
+    LlmCall call = t.call;
+    complete(
+        t,
+        () -> {
+          if (tap != null) {
+            tap.settle();
+          }
+          if (call.errorType == null && !call.complete) {
+            call.fail(ErrorTypes.CLIENT_ABORTED);
+          }
+        });
   }
 
   /** The call failed with an exception: before the response (connect, timeout) or while reading. */
@@ -226,12 +238,31 @@ public final class CallTracker {
     if (tap != null) {
       tap.onAbort(false, error);
     }
-    t.call.fail(classify(error));
-    complete(t);
+    LlmCall call = t.call;
+    complete(
+        t,
+        () -> {
+          if (tap != null) {
+            tap.settle();
+          }
+          call.fail(classify(error));
+        });
   }
 
-  private void complete(TrackedCall t) {
+  /**
+   * Ends the call. {@code settle} finishes what the body's parse decides (a deferred tap parses
+   * here): it runs now when the tap parsed inline, else on the recorder thread before the call is
+   * read, so the outcome is the same either way.
+   */
+  private void complete(TrackedCall t, Runnable settle) {
     t.call.endNanos = clock.nanoTime();
+    if (settle != null) {
+      if (t.tap != null && t.tap.deferred()) {
+        t.call.settleLater(settle);
+      } else {
+        settle.run();
+      }
+    }
     if (control != null) {
       try {
         control.finished(t);

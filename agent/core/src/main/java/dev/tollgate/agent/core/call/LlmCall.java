@@ -82,6 +82,30 @@ public final class LlmCall {
   /** True when a parser met a body it could not understand and gave up on this call. */
   public boolean parseFailed;
 
+  /**
+   * Work that completes this record, left by the tracker for the recorder thread: parsing a
+   * response body that was kept rather than parsed on the application's thread. Null when none.
+   */
+  private Runnable unsettled;
+
+  /** Leaves {@code work} to be done by {@link #settle()} before anything reads this record. */
+  public void settleLater(Runnable work) {
+    this.unsettled = work;
+  }
+
+  /** Does the work left by {@link #settleLater}, once; a fault in it leaves the record as it is. */
+  public void settle() {
+    Runnable w = unsettled;
+    if (w != null) {
+      unsettled = null;
+      try {
+        w.run();
+      } catch (Throwable ignored) {
+        // the tap never throws; whatever was filled in stays
+      }
+    }
+  }
+
   public LlmCall(Route route, String serverAddress, int serverPort, String client, long startNanos) {
     this.route = route;
     this.serverAddress = serverAddress;

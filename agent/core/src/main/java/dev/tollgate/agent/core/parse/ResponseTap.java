@@ -5,6 +5,7 @@ import dev.tollgate.agent.core.call.LlmCall;
 import dev.tollgate.agent.core.call.Route;
 import dev.tollgate.conventions.Tollgate;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Watches the bytes of one response as the application reads them and fills in the call's usage,
@@ -43,6 +44,41 @@ public final class ResponseTap {
   private boolean done;
   private boolean gaveUp;
   private int values;
+
+  // ---- deferred parsing --------------------------------------------------------------------
+  // A deferring tap keeps the bytes, and when each piece arrived, instead of parsing them on the
+  // application's thread; settle() parses them later (on the recorder thread) exactly as they came,
+  // with the clock reading each piece's arrival time, so the result is the same to the nanosecond.
+  // A body that outgrows the caps is caught up and parsed inline from there on.
+
+  /** Most bytes one tap keeps unparsed. */
+  static final int DEFER_CAP = 64 * 1024;
+
+  /** Most pieces (reads) one tap keeps unparsed. */
+  static final int DEFER_PIECES = 1024;
+
+  /** Most bytes all taps together keep unparsed; past it, taps parse inline. */
+  static final long DEFER_BUDGET = 16L * 1024 * 1024;
+
+  private static final AtomicLong DEFERRED_BYTES = new AtomicLong();
+
+  private boolean deferring;
+  private byte[] kept;
+  private int keptLen;
+  private int[] pieceEnds;
+  private long[] pieceNanos;
+  private int pieces;
+  /** 0 while the body goes on; END or ABORT once it ended while deferring. */
+  private int ending;
+  private long endedNanos;
+  private boolean abortByApplication;
+  private Throwable abortCause;
+  private static final int END = 1;
+  private static final int ABORT = 2;
+
+  private final NanoClock realClock;
+  /** While replaying kept pieces, the arrival time of the piece being parsed; else -1. */
+  private long replayNanos = -1;
   /** Stream events passed over unparsed (for tests). */
   int skimmed;
   private byte[] scratch;
@@ -54,12 +90,19 @@ public final class ResponseTap {
     this.sse = null;
     this.skim = false;
     this.done = true;
+    this.realClock = NanoClock.SYSTEM;
   }
 
   private ResponseTap(
-      LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock, boolean skim) {
+      LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock, boolean skim, boolean defer) {
     this.call = call;
     this.skim = skim;
+    this.realClock = clock;
+    this.deferring = defer;
+    if (defer) {
+      // The dialects read the time through this, so a replay marks the first chunk when it came.
+      clock = () -> replayNanos >= 0 ? replayNanos : realClock.nanoTime();
+    }
     boolean ok = status >= 200 && status < 300;
     Route.Api api = call.route == null ? null : call.route.api;
     Dialect d = ok ? dialect(api, call, clock) : new ErrorDialect(call, clock);
@@ -109,15 +152,30 @@ public final class ResponseTap {
     return create(call, status, contentType, contentEncoding, clock, true);
   }
 
+  /**
+   * A tap that keeps the body's bytes to be parsed by {@link #settle()} later, off the thread that
+   * reads them; see {@link dev.tollgate.agent.core.CallTracker}.
+   */
+  public static ResponseTap createDeferred(
+      LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock) {
+    return create(call, status, contentType, contentEncoding, clock, true, true);
+  }
+
   /** {@code skim} false parses every stream event: tests check that skimming changes no result. */
   static ResponseTap create(
       LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock, boolean skim) {
+    return create(call, status, contentType, contentEncoding, clock, skim, false);
+  }
+
+  static ResponseTap create(
+      LlmCall call, int status, String contentType, String contentEncoding, NanoClock clock, boolean skim,
+      boolean defer) {
     if (call == null) {
       return new ResponseTap(null);
     }
     try {
       return new ResponseTap(
-          call, status, contentType, contentEncoding, clock == null ? NanoClock.SYSTEM : clock, skim);
+          call, status, contentType, contentEncoding, clock == null ? NanoClock.SYSTEM : clock, skim, defer);
     } catch (Throwable t) {
       call.parseFailed = true;
       return new ResponseTap(call);
@@ -155,6 +213,20 @@ public final class ResponseTap {
     if (done || bytes == null || length <= 0) {
       return;
     }
+    if (deferring) {
+      if (ending != 0) {
+        return; // nothing is read after the end
+      }
+      if (room(length)) {
+        System.arraycopy(bytes, offset, kept, keptLen, length);
+        piece(length);
+        return;
+      }
+      catchUp();
+      if (done) {
+        return;
+      }
+    }
     try {
       framer.write(bytes, offset, length);
     } catch (Throwable t) {
@@ -173,6 +245,14 @@ public final class ResponseTap {
     try {
       int n = buffer.remaining();
       if (n <= 0) {
+        return;
+      }
+      if (deferring && (ending != 0 || room(n))) {
+        if (ending != 0) {
+          return;
+        }
+        buffer.duplicate().get(kept, keptLen, n);
+        piece(n);
         return;
       }
       if (buffer.hasArray()) {
@@ -201,6 +281,13 @@ public final class ResponseTap {
     if (done) {
       return;
     }
+    if (deferring) {
+      if (ending == 0) {
+        ending = END;
+        endedNanos = realClock.nanoTime();
+      }
+      return;
+    }
     try {
       framer.end();
       if (!dialect.streaming) {
@@ -224,6 +311,15 @@ public final class ResponseTap {
     if (done) {
       return;
     }
+    if (deferring) {
+      if (ending == 0) {
+        ending = ABORT;
+        endedNanos = realClock.nanoTime();
+        abortByApplication = byApplication;
+        abortCause = cause;
+      }
+      return;
+    }
     try {
       // JSON clients stop at the closing brace and close: that is a complete body, not an abort.
       if (!dialect.streaming && !gaveUp && framer.endIfComplete()) {
@@ -244,6 +340,94 @@ public final class ResponseTap {
 
   public LlmCall call() {
     return call;
+  }
+
+  /** True while bytes (or the body's end) wait for {@link #settle()}. */
+  public boolean deferred() {
+    return deferring;
+  }
+
+  /**
+   * Parses what was kept, as it arrived, and applies the body's end if it came: afterwards the
+   * call holds exactly what an inline tap would have put there. Idempotent; never throws.
+   */
+  public void settle() {
+    if (!deferring) {
+      return;
+    }
+    catchUp();
+    try {
+      // An event completed by the end itself (a last one without its blank line) came then.
+      replayNanos = endedNanos;
+      if (ending == END) {
+        onEnd();
+      } else if (ending == ABORT) {
+        onAbort(abortByApplication, abortCause);
+      }
+    } catch (Throwable t) {
+      garbage();
+    } finally {
+      replayNanos = -1;
+    }
+    abortCause = null;
+  }
+
+  /** Room for {@code n} more kept bytes, within this tap's and all taps' caps. */
+  private boolean room(int n) {
+    int need = keptLen + n;
+    if (need > DEFER_CAP || pieces == DEFER_PIECES) {
+      return false;
+    }
+    if (pieceEnds == null || pieces == pieceEnds.length) {
+      int cap = pieceEnds == null ? 16 : pieces * 2;
+      pieceEnds = pieceEnds == null ? new int[cap] : java.util.Arrays.copyOf(pieceEnds, cap);
+      pieceNanos = pieceNanos == null ? new long[cap] : java.util.Arrays.copyOf(pieceNanos, cap);
+    }
+    int have = kept == null ? 0 : kept.length;
+    if (need > have) {
+      int cap = Math.max(4096, have);
+      while (cap < need) {
+        cap <<= 1;
+      }
+      cap = Math.min(cap, DEFER_CAP);
+      if (DEFERRED_BYTES.addAndGet(cap - have) > DEFER_BUDGET) {
+        DEFERRED_BYTES.addAndGet(have - cap);
+        return false;
+      }
+      kept = kept == null ? new byte[cap] : java.util.Arrays.copyOf(kept, cap);
+    }
+    return true;
+  }
+
+  private void piece(int n) {
+    keptLen += n;
+    pieceEnds[pieces] = keptLen;
+    pieceNanos[pieces] = realClock.nanoTime();
+    pieces++;
+  }
+
+  /** Parses the kept pieces with the clock at their arrival times, then stops deferring. */
+  private void catchUp() {
+    deferring = false;
+    byte[] k = kept;
+    try {
+      int from = 0;
+      for (int i = 0; i < pieces && !done; i++) {
+        replayNanos = pieceNanos[i];
+        onBytes(k, from, pieceEnds[i] - from);
+        from = pieceEnds[i];
+      }
+    } finally {
+      replayNanos = -1;
+      if (k != null) {
+        DEFERRED_BYTES.addAndGet(-k.length);
+      }
+      kept = null;
+      pieceEnds = null;
+      pieceNanos = null;
+      pieces = 0;
+      keptLen = 0;
+    }
   }
 
   // ---- callbacks from the framers ------------------------------------------------------------

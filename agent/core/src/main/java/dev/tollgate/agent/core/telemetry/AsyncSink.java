@@ -43,6 +43,11 @@ public final class AsyncSink implements CallSink {
     }
   }
 
+  @Override
+  public boolean settlesLater() {
+    return true;
+  }
+
   public long dropped() {
     return dropped.get();
   }
@@ -53,6 +58,7 @@ public final class AsyncSink implements CallSink {
       if (queue.drainTo(batch, 256) > 0) {
         for (LlmCall c : batch) {
           try {
+            c.settle();
             delegate.record(c);
           } catch (Throwable ignored) {
             // one bad call must not stop the recorder

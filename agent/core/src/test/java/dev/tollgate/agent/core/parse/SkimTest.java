@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.agent.core.call.LlmCall;
 import java.nio.charset.StandardCharsets;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Skimming passes stream events over without a parse once they can carry nothing the call still
@@ -17,46 +18,52 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SkimTest {
   private static final String CHAT = "https://api.openai.com/v1/chat/completions";
 
+  /** Every stream fixture: its URL, file, framing, and how many of its events skimming skips. */
+  static Stream<Arguments> streamFixtures() {
+    return Stream.of(
+        Arguments.of("https://api.openai.com/v1/chat/completions", "openai/chat-stream-usage.sse", "sse", 2),
+        Arguments.of("https://api.openai.com/v1/chat/completions", "openai/chat-stream-no-usage.sse", "sse", 2),
+        Arguments.of("https://api.openai.com/v1/chat/completions", "openai/chat-stream-tools.sse", "sse", 5),
+        Arguments.of("https://api.openai.com/v1/chat/completions", "openai/chat-stream-error.sse", "sse", 0),
+        Arguments.of("https://api.openai.com/v1/chat/completions", "openai/chat-stream-truncated.sse", "sse", 2),
+        Arguments.of("https://api.openai.com/v1/completions", "openai/completions-stream.sse", "sse", 1),
+        Arguments.of("https://api.openai.com/v1/responses", "openai/responses-stream.sse", "sse", 2),
+        Arguments.of("https://api.openai.com/v1/responses", "openai/responses-stream-failed.sse", "sse", 0),
+        Arguments.of("https://api.openai.com/v1/responses", "openai/responses-stream-truncated.sse", "sse", 1),
+        Arguments.of("https://contoso.openai.azure.com/openai/deployments/gpt-4o-prod/chat/completions", "azure/chat-stream.sse", "sse", 2),
+        Arguments.of("https://api.deepseek.com/chat/completions", "deepseek/reasoner-stream.sse", "sse", 3),
+        Arguments.of("http://vllm.internal:8000/v1/chat/completions", "vllm/chat-stream.sse", "sse", 0),
+        Arguments.of("http://localhost:11434/v1/chat/completions", "ollama/v1-chat-stream.sse", "sse", 1),
+        Arguments.of("http://localhost:11434/api/chat", "ollama/chat-stream.ndjson", "ndjson", 3),
+        Arguments.of("http://localhost:11434/api/generate", "ollama/generate-stream-cache-hit.ndjson", "ndjson", 1),
+        Arguments.of("http://localhost:11434/api/chat", "ollama/chat-stream-error.ndjson", "ndjson", 1),
+        Arguments.of("https://api.anthropic.com/v1/messages", "anthropic/messages-stream-thinking.sse", "sse", 4),
+        Arguments.of("https://api.anthropic.com/v1/messages", "anthropic/messages-stream-tools.sse", "sse", 2),
+        Arguments.of("https://api.anthropic.com/v1/messages", "anthropic/messages-stream-overloaded.sse", "sse", 1),
+        Arguments.of("https://api.anthropic.com/v1/messages", "anthropic/messages-stream-truncated.sse", "sse", 4),
+        Arguments.of("https://api.dify.ai/v1/chat-messages", "dify/chat-stream.sse", "sse", 3),
+        Arguments.of("https://api.dify.ai/v1/chat-messages", "dify/chat-stream-old-rmb.sse", "sse", 1),
+        Arguments.of("https://api.dify.ai/v1/chat-messages", "dify/chat-stream-error.sse", "sse", 0),
+        Arguments.of("https://api.dify.ai/v1/chat-messages", "dify/chat-stream-truncated.sse", "sse", 1),
+        Arguments.of("https://api.dify.ai/v1/chat-messages", "dify/agent-chat-stream.sse", "sse", 1),
+        Arguments.of("https://api.dify.ai/v1/chat-messages", "dify/chatflow-stream.sse", "sse", 1),
+        Arguments.of("https://api.dify.ai/v1/workflows/run", "dify/workflow-stream.sse", "sse", 1),
+        Arguments.of("https://api.dify.ai/v1/workflows/run", "dify/workflow-stream-failed.sse", "sse", 0),
+        Arguments.of("https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", "gemini/stream-sse.sse", "sse", 0),
+        Arguments.of("https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent", "gemini/stream-array.json", "json", 0));
+  }
+
   @ParameterizedTest(name = "{1}")
-  @CsvSource({
-    "https://api.openai.com/v1/chat/completions, openai/chat-stream-usage.sse, sse, 2",
-    "https://api.openai.com/v1/chat/completions, openai/chat-stream-no-usage.sse, sse, 2",
-    "https://api.openai.com/v1/chat/completions, openai/chat-stream-tools.sse, sse, 5",
-    "https://api.openai.com/v1/chat/completions, openai/chat-stream-error.sse, sse, 0",
-    "https://api.openai.com/v1/chat/completions, openai/chat-stream-truncated.sse, sse, 2",
-    "https://api.openai.com/v1/completions, openai/completions-stream.sse, sse, 1",
-    "https://api.openai.com/v1/responses, openai/responses-stream.sse, sse, 2",
-    "https://api.openai.com/v1/responses, openai/responses-stream-failed.sse, sse, 0",
-    "https://api.openai.com/v1/responses, openai/responses-stream-truncated.sse, sse, 1",
-    "https://contoso.openai.azure.com/openai/deployments/gpt-4o-prod/chat/completions, azure/chat-stream.sse, sse, 2",
-    "https://api.deepseek.com/chat/completions, deepseek/reasoner-stream.sse, sse, 3",
-    "http://vllm.internal:8000/v1/chat/completions, vllm/chat-stream.sse, sse, 0",
-    "http://localhost:11434/v1/chat/completions, ollama/v1-chat-stream.sse, sse, 1",
-    "http://localhost:11434/api/chat, ollama/chat-stream.ndjson, ndjson, 3",
-    "http://localhost:11434/api/generate, ollama/generate-stream-cache-hit.ndjson, ndjson, 1",
-    "http://localhost:11434/api/chat, ollama/chat-stream-error.ndjson, ndjson, 1",
-    "https://api.anthropic.com/v1/messages, anthropic/messages-stream-thinking.sse, sse, 4",
-    "https://api.anthropic.com/v1/messages, anthropic/messages-stream-tools.sse, sse, 2",
-    "https://api.anthropic.com/v1/messages, anthropic/messages-stream-overloaded.sse, sse, 1",
-    "https://api.anthropic.com/v1/messages, anthropic/messages-stream-truncated.sse, sse, 4",
-    "https://api.dify.ai/v1/chat-messages, dify/chat-stream.sse, sse, 3",
-    "https://api.dify.ai/v1/chat-messages, dify/chat-stream-old-rmb.sse, sse, 1",
-    "https://api.dify.ai/v1/chat-messages, dify/chat-stream-error.sse, sse, 0",
-    "https://api.dify.ai/v1/chat-messages, dify/chat-stream-truncated.sse, sse, 1",
-    "https://api.dify.ai/v1/chat-messages, dify/agent-chat-stream.sse, sse, 1",
-    "https://api.dify.ai/v1/chat-messages, dify/chatflow-stream.sse, sse, 1",
-    "https://api.dify.ai/v1/workflows/run, dify/workflow-stream.sse, sse, 1",
-    "https://api.dify.ai/v1/workflows/run, dify/workflow-stream-failed.sse, sse, 0",
-    "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse, gemini/stream-sse.sse, sse, 0",
-    "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent, gemini/stream-array.json, json, 0",
-  })
+  @MethodSource("streamFixtures")
   void fixtureGivesTheSameCallWithAndWithoutSkimming(String url, String fixture, String framing, int skimmed) {
-    UnaryOperator<TapRun> setup =
-        t -> {
-          TapRun r = framing.equals("sse") ? t.sse() : framing.equals("ndjson") ? t.contentType("application/x-ndjson") : t.json();
-          return r.stream().fixture(fixture);
-        };
-    assertSameWithAndWithoutSkimming(setup.apply(TapRun.of(url)), setup.apply(TapRun.of(url)).noSkim(), skimmed);
+    assertSameWithAndWithoutSkimming(streamRun(url, fixture, framing), streamRun(url, fixture, framing).noSkim(), skimmed);
+  }
+
+  /** A run of one of {@link #streamFixtures()}. */
+  static TapRun streamRun(String url, String fixture, String framing) {
+    TapRun t = TapRun.of(url);
+    TapRun r = framing.equals("sse") ? t.sse() : framing.equals("ndjson") ? t.contentType("application/x-ndjson") : t.json();
+    return r.stream().fixture(fixture);
   }
 
   /** A long stream as OpenAI sends it with include_usage: every chunk has "usage": null. */
@@ -173,7 +180,7 @@ class SkimTest {
     return skim.run();
   }
 
-  private static byte[] openAiStream(int tokens, boolean includeUsageNulls, boolean usageEveryChunk) {
+  static byte[] openAiStream(int tokens, boolean includeUsageNulls, boolean usageEveryChunk) {
     StringBuilder sb = new StringBuilder();
     String prefix = "data: {\"id\":\"chatcmpl-9\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_1\",";
     String nullUsage = includeUsageNulls ? ",\"usage\":null" : "";

@@ -59,6 +59,7 @@ final class TapRun {
   private boolean compressVariants = true;
   private boolean garbageExpected;
   private boolean skim = true;
+  private boolean deferred;
 
   private TapRun(Route route) {
     this.route = route;
@@ -133,9 +134,20 @@ final class TapRun {
     return this;
   }
 
+  /** Keep the bytes and parse them in settle(), as the agent does off the application's thread. */
+  TapRun deferred() {
+    this.deferred = true;
+    return this;
+  }
+
   TapRun noCompressedVariants() {
     this.compressVariants = false;
     return this;
+  }
+
+  /** The Content-Encoding the body is fed with, or null. */
+  String encodingName() {
+    return contentEncoding;
   }
 
   byte[] bodyBytes() {
@@ -177,10 +189,14 @@ final class TapRun {
   LlmCall runOnce(Chunking chunking, byte[] bytes, String encoding) {
     LlmCall call = newCall();
     PositionClock clock = new PositionClock();
-    ResponseTap tap = ResponseTap.create(call, status, contentType, encoding, clock, skim);
+    ResponseTap tap = ResponseTap.create(call, status, contentType, encoding, clock, skim, deferred);
     lastTap = tap;
     feed(tap, clock, chunking, bytes);
     tap.onEnd();
+    if (deferred) {
+      clock.position = Long.MIN_VALUE; // a parse that read the clock now, not at arrival, would show
+      tap.settle();
+    }
     return call;
   }
 
