@@ -77,8 +77,9 @@ public final class ResponseTap {
   private static final int ABORT = 2;
 
   private final NanoClock realClock;
-  /** While replaying kept pieces, the arrival time of the piece being parsed; else -1. */
-  private long replayNanos = -1;
+  /** While replaying kept pieces: the arrival time of the piece being parsed. */
+  private boolean replaying;
+  private long replayNanos;
   /** Stream events passed over unparsed (for tests). */
   int skimmed;
   private byte[] scratch;
@@ -101,7 +102,7 @@ public final class ResponseTap {
     this.deferring = defer;
     if (defer) {
       // The dialects read the time through this, so a replay marks the first chunk when it came.
-      clock = () -> replayNanos >= 0 ? replayNanos : realClock.nanoTime();
+      clock = () -> replaying ? replayNanos : realClock.nanoTime();
     }
     boolean ok = status >= 200 && status < 300;
     Route.Api api = call.route == null ? null : call.route.api;
@@ -358,6 +359,7 @@ public final class ResponseTap {
     catchUp();
     try {
       // An event completed by the end itself (a last one without its blank line) came then.
+      replaying = true;
       replayNanos = endedNanos;
       if (ending == END) {
         onEnd();
@@ -367,7 +369,7 @@ public final class ResponseTap {
     } catch (Throwable t) {
       garbage();
     } finally {
-      replayNanos = -1;
+      replaying = false;
     }
     abortCause = null;
   }
@@ -412,13 +414,14 @@ public final class ResponseTap {
     byte[] k = kept;
     try {
       int from = 0;
+      replaying = true;
       for (int i = 0; i < pieces && !done; i++) {
         replayNanos = pieceNanos[i];
         onBytes(k, from, pieceEnds[i] - from);
         from = pieceEnds[i];
       }
     } finally {
-      replayNanos = -1;
+      replaying = false;
       if (k != null) {
         DEFERRED_BYTES.addAndGet(-k.length);
       }

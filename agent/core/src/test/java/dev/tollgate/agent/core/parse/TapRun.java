@@ -194,7 +194,7 @@ final class TapRun {
     feed(tap, clock, chunking, bytes);
     tap.onEnd();
     if (deferred) {
-      clock.position = Long.MIN_VALUE; // a parse that read the clock now, not at arrival, would show
+      clock.position = Long.MIN_VALUE; // a parse that read the clock now, not at arrival, would show it
       tap.settle();
     }
     return call;
