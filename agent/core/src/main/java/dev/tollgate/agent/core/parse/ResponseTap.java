@@ -57,7 +57,11 @@ public final class ResponseTap {
   /** Most pieces (reads) one tap keeps unparsed. */
   static final int DEFER_PIECES = 1024;
 
-  /** Most bytes all taps together keep unparsed; past it, taps parse inline. */
+  /**
+   * Most bytes all taps together keep unparsed; past it, taps parse inline. A call the application
+   * abandons (never reads to the end, never closes) keeps its share until the JVM exits: after
+   * some hundreds of those, calls are parsed inline, as before deferral.
+   */
   static final long DEFER_BUDGET = 16L * 1024 * 1024;
 
   private static final AtomicLong DEFERRED_BYTES = new AtomicLong();

@@ -40,6 +40,9 @@ public final class AsyncSink implements CallSink {
   public void record(LlmCall call) {
     if (!queue.offer(call)) {
       dropped.incrementAndGet();
+      // A dropped call's kept body is parsed and let go here, so it no longer counts against the
+      // bytes all deferred taps may keep.
+      call.settle();
     }
   }
 
