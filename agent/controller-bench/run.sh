@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Admission + release: Tollgate now, Tollgate before the hot-path work (bench/baseline) and
-# Resilience4j, uncontended and with 8 threads, interleaved rounds, one table with error bars.
+# Admission + release: Tollgate and Resilience4j, uncontended and with 8 threads, interleaved
+# rounds, one table with error bars. To measure a change against the code before it, run this at
+# both commits (a git worktree for the old one), one after the other.
 # About 8 minutes with the defaults. Usage: agent/controller-bench/run.sh [rounds] [threads,...]
 # Builds offline with the reactor (no install), from any directory.
 set -euo pipefail

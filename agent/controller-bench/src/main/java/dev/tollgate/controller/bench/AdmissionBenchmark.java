@@ -25,12 +25,10 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One admission plus its release, with limits that never refuse (so the fast path is what is
- * measured), for three implementations of the same configuration:
+ * measured), for two implementations of the same configuration:
  *
  * <ul>
  *   <li>{@code tollgate}: the controller as it is now;
- *   <li>{@code baseline}: the frozen copy in {@code bench.baseline} (the controller before the
- *       hot-path work), so old and new are compared in the same run;
  *   <li>{@code r4j}: Resilience4j's primitives called directly (their leanest use: no decorators,
  *       no event consumers).
  * </ul>
@@ -51,7 +49,6 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class AdmissionBenchmark {
   private Controller controller;
-  private dev.tollgate.controller.bench.baseline.Controller baseline;
   private RateLimiter r4jRate;
   private CircuitBreaker r4jBreaker;
   private Bulkhead r4jBulkhead;
@@ -72,11 +69,6 @@ public class AdmissionBenchmark {
             .circuitBreaker(cb)
             .build();
     controller = Controller.builder().endpoint(rateBreaker).endpoint(all).build();
-    baseline =
-        dev.tollgate.controller.bench.baseline.Controller.builder()
-            .endpoint(rateBreaker)
-            .endpoint(all)
-            .build();
 
     // Resilience4j as its own benchmarks configure it: never blocks.
     r4jRate =
@@ -108,13 +100,6 @@ public class AdmissionBenchmark {
   }
 
   @Benchmark
-  public Object rateBreakerBaseline() throws Exception {
-    dev.tollgate.controller.bench.baseline.Admission a = baseline.admit("rateBreaker", null, 0);
-    a.onResult(200, ErrorKind.NONE, 1_000, -1, 10, 20);
-    return a;
-  }
-
-  @Benchmark
   public boolean rateBreakerR4j() {
     boolean ok = r4jBreaker.tryAcquirePermission();
     ok &= r4jRate.acquirePermission();
@@ -125,13 +110,6 @@ public class AdmissionBenchmark {
   @Benchmark
   public Object allTollgate() throws Exception {
     Admission a = controller.admit("all", null, 0);
-    a.onResult(200, ErrorKind.NONE, 1_000, -1, 10, 20);
-    return a;
-  }
-
-  @Benchmark
-  public Object allBaseline() throws Exception {
-    dev.tollgate.controller.bench.baseline.Admission a = baseline.admit("all", null, 0);
     a.onResult(200, ErrorKind.NONE, 1_000, -1, 10, 20);
     return a;
   }

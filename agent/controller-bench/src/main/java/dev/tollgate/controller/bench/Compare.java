@@ -20,12 +20,13 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.util.ListStatistics;
 
 /**
- * Runs {@link AdmissionBenchmark} for Tollgate, the pre-optimisation baseline and Resilience4j in
- * interleaved rounds, and prints one table with the error of every figure.
+ * Runs {@link AdmissionBenchmark} for Tollgate and Resilience4j in interleaved rounds, and prints
+ * one table with the error of every figure. To compare a change with the code before it, run it at
+ * both commits (a git worktree for the old one) one after the other, in the same session.
  *
  * <p>This machine is shared and noisy: a neighbour's build that starts halfway through a plain JMH
  * run slows whichever benchmarks come after it, by 2-3x at a load average of 10 on two cores. So
- * each round runs every (threads, configuration) group with the three implementations one fork
+ * each round runs every (threads, configuration) group with both implementations one fork
  * each, back to back, in an order that rotates from round to round, and the figures pool the
  * measurement iterations of all rounds. Noise only ever adds time, so the minimum over many short
  * iterations is the most stable estimate of the code's own cost (the argument of Chen and Revels,
@@ -39,7 +40,7 @@ import org.openjdk.jmh.util.ListStatistics;
  */
 public final class Compare {
   private static final String[] CONFIGS = {"rateBreaker", "all"};
-  private static final String[] IMPLS = {"Tollgate", "Baseline", "R4j"};
+  private static final String[] IMPLS = {"Tollgate", "R4j"};
   private static final int WARMUP_ITERATIONS = 2;
   private static final TimeValue WARMUP_TIME = TimeValue.seconds(1);
   private static final int ITERATIONS = 20;
