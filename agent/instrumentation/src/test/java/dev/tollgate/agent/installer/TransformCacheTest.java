@@ -124,7 +124,11 @@ class TransformCacheTest {
   private File jar(String entry, String content) throws IOException {
     File f = tmp.resolve("agent" + (jars++) + ".jar").toFile();
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(f.toPath()))) {
-      out.putNextEntry(new JarEntry(entry));
+      // A fixed time: the central directory records each entry's time (to two seconds), and two
+      // jars written either side of such a boundary would differ in more than their content.
+      JarEntry e = new JarEntry(entry);
+      e.setTime(1_700_000_000_000L);
+      out.putNextEntry(e);
       OutputStream o = out;
       o.write(content.getBytes(StandardCharsets.UTF_8));
       out.closeEntry();
