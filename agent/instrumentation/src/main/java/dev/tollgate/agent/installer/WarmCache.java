@@ -8,13 +8,13 @@ import java.io.PrintStream;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * {@code java -jar tollgate-agent.jar warm-cache --class-path <the application's class path>}:
@@ -100,16 +100,14 @@ public final class WarmCache {
   }
 
   private static boolean hasEntry(Path dir, String className) {
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob(className) + "-*.class-cache")) {
-      return entries.iterator().hasNext();
+    String prefix = className + "-";
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries
+          .map(p -> p.getFileName().toString())
+          .anyMatch(n -> n.startsWith(prefix) && n.endsWith(".class-cache"));
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static String glob(String className) {
-    // '$' and '.' are literal in a glob; only the glob's own metacharacters need escaping.
-    return className.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?").replace("[", "\\[").replace("{", "\\{");
   }
 
   /** Class path entries as {@code java -cp} reads them, {@code dir/*} meaning the jars in dir. */

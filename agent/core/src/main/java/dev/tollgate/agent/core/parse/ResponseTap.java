@@ -252,10 +252,7 @@ public final class ResponseTap {
       if (n <= 0) {
         return;
       }
-      if (deferring && (ending != 0 || room(n))) {
-        if (ending != 0) {
-          return;
-        }
+      if (deferring && ending == 0 && room(n)) {
         buffer.duplicate().get(kept, keptLen, n);
         piece(n);
         return;
